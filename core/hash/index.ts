@@ -1,0 +1,4 @@
+export * from './digest.ts';
+export * from './stream-digest.ts';
+export * from './sidecar.ts';
+export * from './verify.ts';

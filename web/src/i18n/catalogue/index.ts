@@ -1,0 +1,5 @@
+// All catalogue modules, one per feature. Add a line when a feature gets its own strings.
+import { common } from './common.ts';
+import { hash } from './hash.ts';
+
+export const CATALOGUES = { common, hash };

@@ -1,0 +1,77 @@
+// The i18n catalogue: every user-facing string goes through `t`.
+import { signal } from '@preact/signals';
+import { CATALOGUES } from './catalogue/index.ts';
+import { LANGUAGES, type Language } from './types.ts';
+
+type Catalogues = typeof CATALOGUES;
+type KeysOf<C> = C extends { en: infer E } ? keyof E : never;
+export type MessageKey = { [F in keyof Catalogues]: KeysOf<Catalogues[F]> }[keyof Catalogues] & string;
+
+export { LANGUAGES, type Language };
+
+function merge(lang: Language): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const feature of Object.values(CATALOGUES)) Object.assign(out, feature[lang]);
+  return out;
+}
+
+const MESSAGES: Record<Language, Record<string, string>> = { en: merge('en'), nl: merge('nl'), fr: merge('fr') };
+
+const STORAGE_KEY = 'courier.lang';
+
+/** Language from the user's earlier choice, else the browser's preference, else English. */
+export function detectLanguage(preferred: readonly string[], stored: string | null): Language {
+  if (stored && (LANGUAGES as readonly string[]).includes(stored)) return stored as Language;
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base && (LANGUAGES as readonly string[]).includes(base)) return base as Language;
+  }
+  return 'en';
+}
+
+function storedLanguage(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export const language = signal<Language>(
+  detectLanguage(typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language], storedLanguage()),
+);
+
+export function setLanguage(lang: Language): void {
+  language.value = lang;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lang);
+  } catch {
+    // private mode: the choice lasts for this visit only
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+export function translate(lang: Language, key: MessageKey, params?: Record<string, string | number>): string {
+  const template = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
+  return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
+}
+
+/** Translate in the current language; reading `language.value` makes components re-render on a switch. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return translate(language.value, key, params);
+}
+
+export function formatNumber(n: number, digits = 1): string {
+  return new Intl.NumberFormat(language.value === 'en' ? 'en-GB' : `${language.value}-BE`, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${formatNumber(value, unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

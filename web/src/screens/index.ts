@@ -1,0 +1,16 @@
+// The app's screens in navigation order. Add one entry per screen.
+import type { ComponentType } from 'preact';
+import type { MessageKey } from '../i18n/index.ts';
+import { HashScreen } from './hash-screen.tsx';
+import { VerifyScreen } from './verify-screen.tsx';
+
+export interface ScreenEntry {
+  id: string;
+  navKey: MessageKey;
+  component: ComponentType;
+}
+
+export const SCREENS: ScreenEntry[] = [
+  { id: 'hash', navKey: 'nav.hash', component: HashScreen },
+  { id: 'verify', navKey: 'nav.verify', component: VerifyScreen },
+];

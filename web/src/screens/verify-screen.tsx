@@ -1,0 +1,4 @@
+import { t } from '../i18n/index.ts';
+export function VerifyScreen() {
+  return <section><p>{t('verify.intro')}</p></section>;
+}
