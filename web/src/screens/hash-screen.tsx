@@ -1,4 +1,187 @@
-import { t } from '../i18n/index.ts';
+// The hash tool: make `X.hash` for each data file X, on this PC.
+import { useEffect, useState } from 'preact/hooks';
+import type { HashAlgorithm } from '../../../core/hash/digest.ts';
+import { sidecarName, type SidecarStyle } from '../../../core/hash/sidecar.ts';
+import { FileDrop } from '../components/file-drop.tsx';
+import { ProgressBar } from '../components/progress-bar.tsx';
+import { formatBytes, formatNumber, t } from '../i18n/index.ts';
+import { cancelBatch, clearBatch, overwriteSidecar, rows, startBatch, summary, warmUpPool, type HashRow } from '../services/hash-batch.ts';
+import { canWriteFolders } from '../services/local-files.ts';
+import { downloadBlob, sidecarBlob, zipSidecars } from '../services/sidecar-output.ts';
+
+function speed(bytes: number, ms: number): string {
+  return ms > 0 ? formatBytes((bytes / ms) * 1000) : '—';
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return t('hash.remaining.unknown');
+  const s = Math.ceil(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+function RowOutput({ row }: { row: HashRow }) {
+  if (row.status !== 'done' || !row.sidecarContent) return null;
+  const name = sidecarName(row.name);
+  switch (row.output) {
+    case 'written':
+      return <span class="ok">{t('hash.out.written')}</span>;
+    case 'exists-same':
+      return <span class="ok">{t('hash.out.existsSame')}</span>;
+    case 'overwritten':
+      return <span class="ok">{t('hash.out.overwritten')}</span>;
+    case 'exists-different':
+      return (
+        <span class="warn">
+          {t('hash.out.existsDifferent', { name })}{' '}
+          <button type="button" onClick={() => void overwriteSidecar(row.id)}>{t('hash.out.overwrite')}</button>
+        </span>
+      );
+    case 'write-failed':
+      return <span class="error">{t('hash.out.writeFailed', { reason: row.outputError ?? '' })}</span>;
+    case 'download':
+      return (
+        <button type="button" data-testid="download-one" onClick={() => downloadBlob(name, sidecarBlob(row.sidecarContent!))}>
+          {t('hash.out.download')} {name}
+        </button>
+      );
+    default:
+      return null;
+  }
+}
+
+function statusText(row: HashRow): string {
+  switch (row.status) {
+    case 'queued':
+      return t('hash.status.queued');
+    case 'hashing':
+      return t('hash.status.hashing');
+    case 'done':
+      return t('hash.status.done');
+    case 'cancelled':
+      return t('hash.status.cancelled');
+    case 'error':
+      return t('hash.status.error', { reason: row.error ?? '' });
+  }
+}
+
+function Overall({ now }: { now: number }) {
+  const list = rows.value;
+  const sum = summary.value;
+  if (!sum || list.length === 0) return null;
+  const total = list.reduce((a, r) => a + r.size, 0);
+  const done = list.reduce((a, r) => a + (r.status === 'done' ? r.size : r.bytesDone), 0);
+  const finished = list.filter((r) => r.status === 'done').length;
+  const end = sum.finishedAt ?? now;
+  const elapsed = end - sum.startedAt;
+  const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
+  const text = sum.finishedAt
+    ? t('hash.overallDone', { done: finished, total: list.length, bytes: formatBytes(total), seconds: formatNumber(elapsed / 1000, 1), speed: speed(done, elapsed) })
+    : t('hash.overall', { done: finished, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: speed(done, elapsed), left: duration(rate > 0 ? (total - done) / rate : Infinity) });
+  return (
+    <div class="overall" data-testid="hash-overall" data-finished={sum.finishedAt ? 'true' : 'false'}>
+      <ProgressBar done={done} total={total} />
+      <p>{text}</p>
+      {sum.skippedSidecars > 0 && <p class="hint">{t('hash.skippedSidecars', { n: sum.skippedSidecars })}</p>}
+    </div>
+  );
+}
+
 export function HashScreen() {
-  return <section><p>{t('hash.intro')}</p></section>;
+  const [algorithm, setAlgorithm] = useState<HashAlgorithm>('sha1');
+  const [style, setStyle] = useState<SidecarStyle>('hex');
+  const [now, setNow] = useState(performance.now());
+  const running = summary.value !== null && summary.value.finishedAt === undefined;
+
+  useEffect(() => {
+    // Start the workers before any file is chosen: nothing is fetched while hashing.
+    warmUpPool();
+  }, []);
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(performance.now()), 250);
+    return () => clearInterval(timer);
+  }, [running]);
+
+  const done = rows.value.filter((r) => r.status === 'done' && r.sidecarContent);
+  const downloadable = done.filter((r) => r.output === 'download');
+
+  return (
+    <section class="screen" data-testid="hash-screen">
+      <h2>{t('nav.hash')}</h2>
+      <p>{t('hash.intro')}</p>
+      <div class="options">
+        <label>
+          {t('hash.algorithm')}
+          <select data-testid="hash-algorithm" value={algorithm} disabled={running} onChange={(e) => setAlgorithm((e.currentTarget as HTMLSelectElement).value as HashAlgorithm)}>
+            <option value="sha1">{t('hash.sha1')}</option>
+            <option value="sha256">{t('hash.sha256')}</option>
+          </select>
+        </label>
+        <label>
+          {t('hash.format')}
+          <select data-testid="hash-format" value={style} disabled={running} onChange={(e) => setStyle((e.currentTarget as HTMLSelectElement).value as SidecarStyle)}>
+            <option value="hex">{t('hash.format.hex')}</option>
+            <option value="sha1sum">{t('hash.format.sha1sum')}</option>
+            <option value="fciv">{t('hash.format.fciv')}</option>
+          </select>
+        </label>
+      </div>
+      <FileDrop
+        testId="hash"
+        disabled={running}
+        pickFilesLabel={t('hash.pickFiles')}
+        pickFolderLabel={t('hash.pickFolder')}
+        dropLabel={t('hash.drop')}
+        onFiles={(files) => files.length > 0 && void startBatch(files, algorithm, style)}
+      />
+      <p class="hint">{canWriteFolders() ? t('hash.folderMode') : t('hash.downloadMode')}</p>
+      <Overall now={now} />
+      {rows.value.length > 0 && (
+        <>
+          <div class="actions">
+            {running && <button type="button" data-testid="hash-cancel" onClick={cancelBatch}>{t('hash.cancelAll')}</button>}
+            {!running && <button type="button" onClick={clearBatch}>{t('hash.clear')}</button>}
+            {downloadable.length > 0 && (
+              <button
+                type="button"
+                class="primary"
+                data-testid="download-zip"
+                onClick={() => downloadBlob('hash-files.zip', zipSidecars(downloadable.map((r) => ({ path: sidecarName(r.path), content: r.sidecarContent! }))))}
+              >
+                {t('hash.downloadAll')}
+              </button>
+            )}
+          </div>
+          <table class="files" data-testid="hash-table">
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('common.size')}</th>
+                <th>{t('hash.col.progress')}</th>
+                <th>{t('hash.col.digest')}</th>
+                <th>{t('hash.col.output')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.value.map((row) => {
+                const elapsed = (row.finishedAt ?? now) - (row.startedAt ?? now);
+                return (
+                  <tr key={row.id} data-testid="hash-row" data-name={row.name} data-status={row.status}>
+                    <td class="name" title={row.path}>{row.path}</td>
+                    <td class="num">{formatBytes(row.size)}</td>
+                    <td class="progress-cell">
+                      <ProgressBar done={row.status === 'done' ? row.size : row.bytesDone} total={row.size} label={row.name} />
+                      <span class="hint">{statusText(row)}{row.status === 'hashing' || row.status === 'done' ? ` · ${speed(row.bytesDone, elapsed)}/s` : ''}</span>
+                    </td>
+                    <td class="digest" data-testid="hash-hex">{row.hex ?? ''}</td>
+                    <td><RowOutput row={row} /></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
 }

@@ -1,0 +1,113 @@
+// A small pool of hash workers, one per core (2 to 4): a folder of files hashes in parallel,
+// while one big file streams through one worker.
+import type { HashAlgorithm } from '../../../core/hash/digest.ts';
+import type { HashWorkerReply, HashWorkerRequest } from '../workers/hash-protocol.ts';
+
+interface Job {
+  jobId: number;
+  file: Blob;
+  algorithm: HashAlgorithm;
+  onProgress: (bytes: number) => void;
+  resolve: (hex: string) => void;
+  reject: (err: Error) => void;
+  signal?: AbortSignal;
+}
+
+export class HashJobCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'HashJobCancelled';
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  job?: Job;
+}
+
+export class HashWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+
+  constructor(readonly size = HashWorkerPool.defaultSize()) {}
+
+  static defaultSize(): number {
+    const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+    return Math.max(2, Math.min(cores, 4));
+  }
+
+  /** Start the workers now, so that no script is fetched once hashing has begun. */
+  warmUp(): void {
+    while (this.slots.length < this.size) this.slots.push(this.spawn());
+  }
+
+  hash(file: Blob, algorithm: HashAlgorithm, onProgress: (bytes: number) => void, signal?: AbortSignal): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new HashJobCancelled());
+        return;
+      }
+      const job: Job = { jobId: this.nextId++, file, algorithm, onProgress, resolve, reject, signal };
+      signal?.addEventListener('abort', () => this.cancel(job), { once: true });
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  dispose(): void {
+    for (const slot of this.slots) slot.worker.terminate();
+    this.slots.length = 0;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('../workers/hash-worker.ts', import.meta.url), { type: 'module' });
+    const slot: Slot = { worker };
+    worker.onmessage = (event: MessageEvent<HashWorkerReply>) => this.onReply(slot, event.data);
+    worker.onerror = (event) => {
+      const job = slot.job;
+      slot.job = undefined;
+      job?.reject(new Error(event.message || 'hash worker failed'));
+      this.pump();
+    };
+    return slot;
+  }
+
+  private cancel(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.reject(new HashJobCancelled());
+      return;
+    }
+    const slot = this.slots.find((s) => s.job === job);
+    slot?.worker.postMessage({ type: 'cancel', jobId: job.jobId } satisfies HashWorkerRequest);
+  }
+
+  private onReply(slot: Slot, reply: HashWorkerReply): void {
+    const job = slot.job;
+    if (!job || job.jobId !== reply.jobId) return;
+    if (reply.type === 'progress') {
+      job.onProgress(reply.bytes);
+      return;
+    }
+    slot.job = undefined;
+    if (reply.type === 'done') {
+      job.onProgress(reply.bytes);
+      job.resolve(reply.hex);
+    } else if (reply.type === 'cancelled') job.reject(new HashJobCancelled());
+    else job.reject(Object.assign(new Error(reply.message), { name: reply.name }));
+    this.pump();
+  }
+
+  private pump(): void {
+    this.warmUp();
+    for (const slot of this.slots) {
+      if (slot.job) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.postMessage({ type: 'hash', jobId: job.jobId, file: job.file, algorithm: job.algorithm } satisfies HashWorkerRequest);
+    }
+  }
+}
