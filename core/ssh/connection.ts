@@ -1,0 +1,281 @@
+// connectSsh: an SSH client connection over any ByteTransport, behind our own small interface
+// (the engine, dev-tunnels-ssh plus our algorithm classes, stays replaceable).
+import {
+  AuthenticationFailureMessage,
+  AuthenticationInfoResponseMessage,
+  AuthenticationRequestMessage,
+  SshAuthenticationType,
+  SshChannel,
+  SshClientSession,
+  SshDisconnectReason,
+  type SshAuthenticatingEventArgs,
+  type SshClientCredentials,
+  type SshMessage,
+} from '@microsoft/dev-tunnels-ssh';
+import type { SshChannelStream } from './channel.ts';
+import { SshChannelAdapter } from './channel-stream.ts';
+import { AuthenticationError, SshConnectionError, SshError } from './errors.ts';
+import { mapSessionClose, mapSshError } from './error-mapping.ts';
+import { describeHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key-policy.ts';
+import { buildSessionConfig, type AlgorithmPreferences } from './session-config.ts';
+import { ExecRequestMessage, SubsystemRequestMessage } from './subsystem-request.ts';
+import { TransportStream, type ByteTransport } from './transport.ts';
+import type { SshUserKey } from './user-key.ts';
+import { RecordedKeyPair, UserKeyPair } from './algorithms/user-key-algorithm.ts';
+
+export interface KeyboardInteractivePrompt {
+  prompt: string;
+  echo: boolean;
+}
+
+export interface SshAuthOptions {
+  key?: SshUserKey;
+  password?: string;
+  /** Answers keyboard-interactive prompts. Without it, password prompts get `password`. */
+  keyboardInteractive?: (prompts: KeyboardInteractivePrompt[], instruction: string) => Promise<string[]>;
+}
+
+export interface ConnectOptions {
+  /** What pins are stored under and messages name: `host:port` or the gateway target id. */
+  target: string;
+  username: string;
+  hostKeyPolicy: HostKeyPolicy;
+  auth: SshAuthOptions;
+  algorithms?: AlgorithmPreferences;
+  /** Whole handshake (kex + host key + auth), default 30 s. The host-key prompt is not counted. */
+  timeoutMs?: number;
+  /** Re-key after this many bytes (default: the library's 0.5 GiB). */
+  rekeyBytes?: number;
+}
+
+export interface NegotiatedAlgorithms {
+  kex: string;
+  hostKey: string;
+  cipher: string;
+  mac: string;
+  /** Strict key exchange (Terrapin countermeasure) was agreed with the server. */
+  strictKex: boolean;
+}
+
+export interface SshConnection {
+  readonly hostKey: HostKeyInfo;
+  readonly algorithms: NegotiatedAlgorithms;
+  readonly serverVersion: string;
+  openSubsystem(name: string): Promise<SshChannelStream>;
+  /** Runs a command (tests and benchmarks use `cat > /dev/null`). */
+  exec(command: string): Promise<SshChannelStream>;
+  close(): Promise<void>;
+  /** Called once when the connection ends; with an error unless we closed it. */
+  onClose(handler: (error?: SshError) => void): void;
+}
+
+interface AuthAttempt {
+  method: string;
+}
+
+export async function connectSsh(transport: ByteTransport, options: ConnectOptions): Promise<SshConnection> {
+  const where = options.target;
+  const { config, strictKex } = buildSessionConfig(options.algorithms, options.auth.key?.algorithms ?? []);
+  if (options.rekeyBytes) (config as unknown as { keyRotationThreshold: number }).keyRotationThreshold = options.rekeyBytes;
+  const session = new SshClientSession(config);
+  const stream = new TransportStream(transport);
+  // The library reports each negotiated algorithm only through its trace: "<Label> negotiation: ... => name".
+  const chosen = new Map<string, string>();
+  session.trace = (_level, _id, message) => {
+    const m = /^(\w+) negotiation: .* => (\S+)$/.exec(message);
+    if (m) chosen.set(m[1]!, m[2]!);
+  };
+
+  let closedByUs = false;
+  let closeError: SshError | null = null;
+  const closeHandlers: ((error?: SshError) => void)[] = [];
+  let closeReported = false;
+  const reportClose = () => {
+    if (closeReported) return;
+    closeReported = true;
+    for (const h of closeHandlers) h(closedByUs ? undefined : (closeError ?? undefined));
+  };
+  session.onClosed((e) => {
+    if (!closedByUs && !closeError) closeError = stream.closeError ?? mapSessionClose(e.reason, e.message, e.error, where);
+    reportClose();
+  });
+  const failure = () => (closedByUs ? null : (closeError ?? stream.closeError ?? null));
+
+  // Host key and keyboard-interactive go through the library's authenticating event.
+  let hostKeyInfo: HostKeyInfo | null = null;
+  let hostKeyError: SshError | null = null;
+  let kbdPrompts = 0;
+  session.onAuthenticating((e: SshAuthenticatingEventArgs) => {
+    if (e.authenticationType === SshAuthenticationType.serverPublicKey) {
+      const kp = e.publicKey;
+      const blob = kp instanceof RecordedKeyPair ? kp.blob : null;
+      if (!blob) {
+        e.authenticationPromise = Promise.reject(new Error('host key bytes unavailable'));
+        return;
+      }
+      hostKeyInfo = describeHostKey(options.target, blob, session.algorithms?.publicKeyAlgorithmName ?? '');
+      e.authenticationPromise = options.hostKeyPolicy.verify(hostKeyInfo).then(
+        () => ({}),
+        (x: unknown) => {
+          hostKeyError = x instanceof SshError ? x : mapSshError(x, where);
+          throw hostKeyError;
+        },
+      );
+    } else if (e.authenticationType === SshAuthenticationType.clientInteractive && e.infoRequest) {
+      const request = e.infoRequest;
+      e.authenticationPromise = (async () => {
+        const prompts = request.prompts ?? [];
+        if (prompts.length > 0) kbdPrompts++;
+        const answers = options.auth.keyboardInteractive
+          ? await options.auth.keyboardInteractive(prompts, request.instruction ?? '')
+          : prompts.map(() => options.auth.password ?? '');
+        const response = new AuthenticationInfoResponseMessage();
+        response.responses = answers;
+        e.infoResponse = response;
+        return null;
+      })();
+    }
+  });
+
+  // Watch the auth conversation to say precisely what failed.
+  const attempts: AuthAttempt[] = [];
+  let lastFailure: { methods: string[]; partial: boolean } | null = null;
+  const internals = session as unknown as {
+    sendMessage(m: SshMessage, c?: unknown): Promise<void>;
+    handleMessage(m: SshMessage, c?: unknown): Promise<void>;
+  };
+  const send = internals.sendMessage.bind(session);
+  internals.sendMessage = (m, c) => {
+    if (m instanceof AuthenticationRequestMessage && m.methodName) attempts.push({ method: m.methodName });
+    return send(m, c);
+  };
+  const handle = internals.handleMessage.bind(session);
+  internals.handleMessage = (m, c) => {
+    if (m instanceof AuthenticationFailureMessage) lastFailure = { methods: m.methodNames ?? [], partial: m.partialSuccess };
+    return handle(m, c);
+  };
+
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let promptPending = false;
+  const timeout = new Promise<never>((_, reject) => {
+    const arm = () => {
+      timer = setTimeout(() => {
+        if (promptPending) return arm();
+        reject(new SshConnectionError('timeout', `no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, { where, seconds: timeoutMs / 1000 }));
+      }, timeoutMs);
+    };
+    arm();
+  });
+
+  const handshake = async () => {
+    await session.connect(stream);
+    promptPending = true;
+    try {
+      const serverOk = await session.authenticateServer();
+      if (!serverOk) throw failure() ?? new SshConnectionError('connection-lost', `${where}: host key not accepted`);
+    } finally {
+      promptPending = false;
+    }
+    await authenticate();
+  };
+
+  const authenticate = async () => {
+    const { key, password } = options.auth;
+    const keyPair = key ? new UserKeyPair(key) : null;
+    const credentials: SshClientCredentials = { username: options.username, publicKeys: keyPair ? [keyPair] : [] };
+    if (password !== undefined) credentials.password = password;
+    let ok = await session.authenticateClient(credentials);
+    // The library tries keyboard-interactive only without other credentials: when the server
+    // still wants it (e.g. PasswordAuthentication no, KbdInteractiveAuthentication yes), go on with it.
+    const failed = lastFailure as { methods: string[]; partial: boolean } | null;
+    if (!ok && failed?.methods.includes('keyboard-interactive') && (password !== undefined || options.auth.keyboardInteractive) && !attempts.some((a) => a.method === 'keyboard-interactive')) {
+      ok = await session.authenticateClient({ username: options.username });
+    }
+    if (!ok) throw authFailure(keyPair);
+  };
+
+  const authFailure = (keyPair: UserKeyPair | null): SshError => {
+    const lost = failure();
+    if (lost) return lost;
+    const failed = lastFailure as { methods: string[]; partial: boolean } | null;
+    const serverMethods = failed?.methods ?? [];
+    const last = attempts[attempts.length - 1]?.method;
+    const details = { user: options.username, where, serverMethods };
+    if (last === 'password' || (last === 'keyboard-interactive' && kbdPrompts > 0)) {
+      return new AuthenticationError('wrong-password', `wrong password for ${options.username} on ${where}`, details);
+    }
+    if (last === 'publickey' && keyPair) {
+      return new AuthenticationError('key-refused', `the server refused this key for ${options.username} — was the public key registered for this user?`, details);
+    }
+    const have = [keyPair ? 'publickey' : '', options.auth.password !== undefined ? 'password' : ''].filter(Boolean);
+    return new AuthenticationError('auth-failed', `${where} accepts ${serverMethods.join(', ') || 'no method'} for ${options.username}; we have ${have.join(', ') || 'no credentials'}`, details);
+  };
+
+  try {
+    await Promise.race([handshake(), timeout]);
+  } catch (e) {
+    closedByUs = true;
+    session.dispose();
+    stream.dispose();
+    throw (hostKeyError as SshError | null) ?? (e instanceof SshError ? e : (failure() ?? mapSshError(e, where)));
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const algorithms = negotiated(session, chosen, strictKex.strict);
+  const openChannel = async (request: SubsystemRequestMessage | ExecRequestMessage, what: string): Promise<SshChannelStream> => {
+    let channel: SshChannel;
+    try {
+      channel = await session.openChannel('session');
+    } catch (e) {
+      throw failure() ?? mapSshError(e, where);
+    }
+    const adapter = new SshChannelAdapter(channel, failure);
+    let accepted: boolean;
+    try {
+      accepted = await channel.request(request);
+    } catch (e) {
+      throw failure() ?? mapSshError(e, where);
+    }
+    if (!accepted) {
+      await adapter.close();
+      throw new SshError('channel-refused', `${where} refused ${what}`, { where, what });
+    }
+    return adapter;
+  };
+
+  return {
+    hostKey: hostKeyInfo!,
+    algorithms,
+    serverVersion: session.remoteVersion?.toString() ?? '',
+    openSubsystem: (name) => openChannel(new SubsystemRequestMessage(name), `the ${name} subsystem`),
+    exec: (command) => openChannel(new ExecRequestMessage(command), `the command ${command}`),
+    async close() {
+      if (closedByUs) return;
+      closedByUs = true;
+      try {
+        await session.close(SshDisconnectReason.byApplication, 'bye');
+      } catch {
+        // Already broken: nothing more to say to the peer.
+      }
+      session.dispose();
+      stream.dispose();
+      reportClose();
+    },
+    onClose(handler) {
+      if (closeReported) handler(closedByUs ? undefined : (closeError ?? undefined));
+      else closeHandlers.push(handler);
+    },
+  };
+}
+
+function negotiated(session: SshClientSession, chosen: Map<string, string>, strict: boolean): NegotiatedAlgorithms {
+  return {
+    kex: chosen.get('KeyExchange') ?? '',
+    hostKey: session.algorithms?.publicKeyAlgorithmName ?? chosen.get('PublicKey') ?? '',
+    cipher: chosen.get('ClientEncryption') ?? '',
+    mac: chosen.get('ClientHmac') ?? '',
+    strictKex: strict,
+  };
+}

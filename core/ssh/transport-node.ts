@@ -1,0 +1,90 @@
+// Node-only: a TCP socket as the SSH byte transport (CLI and tests). Never bundled for the browser.
+import { connect, type Socket } from 'node:net';
+import { SshConnectionError } from './errors.ts';
+import type { ByteTransport } from './transport.ts';
+
+export interface TcpOptions {
+  host: string;
+  port: number;
+  /** TCP connect timeout, default 15 s. */
+  timeoutMs?: number;
+}
+
+export function connectTcp({ host, port, timeoutMs = 15_000 }: TcpOptions): Promise<ByteTransport> {
+  const where = `${host}:${port}`;
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect({ host, port });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new SshConnectionError('timeout', `could not reach ${where} within ${Math.round(timeoutMs / 1000)} s`, { where }));
+    }, timeoutMs);
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new SshConnectionError(
+          'connection-refused',
+          e.code === 'ECONNREFUSED' ? `${where} refused the connection (nothing listens on that port, or a firewall rejects us)` : `could not connect to ${where}: ${e.code ?? e.message}`,
+          { where, errno: e.code },
+          { cause: e },
+        ),
+      );
+    });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(new TcpTransport(socket, where));
+    });
+  });
+}
+
+class TcpTransport implements ByteTransport {
+  private closeHandler: ((e?: SshConnectionError) => void) | null = null;
+  private ended = false;
+  private error: SshConnectionError | undefined;
+  private closing = false;
+
+  constructor(private readonly socket: Socket, readonly description: string) {
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (!this.closing) this.error ??= new SshConnectionError('connection-lost', `the connection to ${description} was cut (${e.code ?? e.message})`, { where: description, errno: e.code }, { cause: e });
+    });
+    socket.on('close', () => this.finish());
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    // The server hanging up while we did not ask is a cut connection for us.
+    const error = this.closing ? undefined : (this.error ?? new SshConnectionError('connection-lost', `${this.description} closed the connection`, { where: this.description }));
+    this.closeHandler?.(error);
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    if (this.ended) return Promise.reject(this.error ?? new SshConnectionError('connection-lost', `the connection to ${this.description} is closed`));
+    return new Promise((resolve, reject) => {
+      const flushed = this.socket.write(data, (e) => (e ? reject(e) : undefined));
+      if (flushed) return resolve();
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        if (this.ended && !this.closing) reject(this.error ?? new SshConnectionError('connection-lost', `the connection to ${this.description} was cut`));
+        else resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  onData(handler: (chunk: Uint8Array) => void): void {
+    this.socket.on('data', (chunk: Buffer) => handler(chunk));
+  }
+
+  onClose(handler: (error?: SshConnectionError) => void): void {
+    this.closeHandler = handler;
+  }
+
+  close(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+}
