@@ -9,6 +9,7 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'openssh-server', files: ['/usr/sbin/sshd'], why: 'integration tests against a real OpenSSH sshd' },
   { pkg: 'openssh-client', files: ['/usr/bin/ssh-keygen', '/usr/bin/sftp', '/usr/bin/ssh'], why: 'ssh-keygen and sftp as validators and references' },
   { pkg: 'putty-tools', files: ['/usr/bin/puttygen'], why: 'puttygen validates our .ppk files' },
+  { pkg: 'openssl', files: ['/usr/bin/openssl'], why: 'openssl makes the PEM/PKCS#8 keys the key reader must import' },
 ];
 
 export function missingPackages() {
