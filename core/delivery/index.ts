@@ -1,0 +1,4 @@
+export * from './profile.ts';
+export * from './builtin-profiles.ts';
+export * from './receipt.ts';
+export * from './session-log.ts';
