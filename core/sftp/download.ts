@@ -1,0 +1,43 @@
+// Download a remote file to a WritableStream or a callback, pipelined, memory flat.
+import { SftpError } from './errors.ts';
+import { readPipelined, type ChunkSink } from './read-pipeline.ts';
+import type { SftpSession } from './session.ts';
+import type { PipelineOptions } from './write-pipeline.ts';
+
+export type ByteSink = WritableStream<Uint8Array> | ChunkSink;
+
+export interface DownloadResult {
+  bytes: number;
+  /** The size fstat reported when the file was opened, if the server told. */
+  sizeAtOpen?: number;
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Reads `path` from start to end into `sink`. A WritableStream is closed on success and aborted
+ * on failure; a callback's returned promise is awaited before more is handed over.
+ */
+export async function downloadFile(session: SftpSession, path: string, sink: ByteSink, options: PipelineOptions = {}): Promise<DownloadResult> {
+  const writer = typeof sink === 'function' ? null : sink.getWriter();
+  const put: ChunkSink = writer ? (chunk) => writer.write(chunk) : (sink as ChunkSink);
+  try {
+    if (options.signal?.aborted) throw new SftpError('cancelled');
+    const handle = await session.open(path, 'read');
+    let result: DownloadResult;
+    try {
+      const size = (await session.fstat(handle).catch(() => ({ size: undefined }))).size;
+      const bytes = await readPipelined(session, handle, put, { ...options, ...(size === undefined ? {} : { sizeHint: size }) });
+      result = size === undefined ? { bytes } : { bytes, sizeAtOpen: size };
+    } catch (err) {
+      await session.closeHandle(handle).catch(ignore);
+      throw err;
+    }
+    await session.closeHandle(handle);
+    await writer?.close();
+    return result;
+  } catch (err) {
+    await writer?.abort(err).catch(ignore);
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+// Pipelined reads from an open handle: up to `window` READ requests in flight, data handed to the
+// sink strictly in file order. A short read (fewer bytes than asked) re-asks for the rest before
+// anything later is delivered; EOF ends the file at that offset. The sink's pace limits how far
+// ahead we ask, so memory stays bounded by the window.
+import { SftpError } from './errors.ts';
+import type { SftpHandle, SftpSession } from './session.ts';
+import { cancelledError, DEFAULT_BYTES_IN_FLIGHT, DEFAULT_WINDOW, type PipelineOptions } from './write-pipeline.ts';
+
+export type ChunkSink = (chunk: Uint8Array) => void | Promise<void>;
+
+export interface ReadPipelineOptions extends PipelineOptions {
+  startOffset?: number;
+  /** Expected size (from fstat): past it, only one request at a time probes for EOF. */
+  sizeHint?: number;
+}
+
+type Outcome = { data: Uint8Array | null } | { error: unknown };
+
+interface Segment {
+  offset: number;
+  length: number;
+  outcome: Promise<Outcome>;
+}
+
+/** Reads from `startOffset` to EOF into `sink`; resolves with the bytes delivered. */
+export async function readPipelined(session: SftpSession, handle: SftpHandle, sink: ChunkSink, options: ReadPipelineOptions = {}): Promise<number> {
+  const chunk = session.readChunk;
+  const window = Math.max(1, Math.min(options.window ?? DEFAULT_WINDOW, Math.floor((options.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT) / chunk) || 1));
+  const limit = options.sizeHint ?? Number.POSITIVE_INFINITY;
+  const queue: Segment[] = [];
+  let next = options.startOffset ?? 0;
+  let eof = false;
+  let delivered = 0;
+
+  const issue = (offset: number, length: number): Segment => {
+    const { reply } = session.readRequest(handle, offset, length);
+    return { offset, length, outcome: reply.then((data): Outcome => ({ data }), (error: unknown): Outcome => ({ error })) };
+  };
+
+  try {
+    for (;;) {
+      if (options.signal?.aborted) throw cancelledError(options.signal);
+      while (!eof && queue.length < window && (next < limit || queue.length === 0)) {
+        queue.push(issue(next, chunk));
+        next += chunk;
+      }
+      const head = queue.shift();
+      if (!head) return delivered;
+      const outcome = await head.outcome;
+      if ('error' in outcome) throw outcome.error;
+      const data = outcome.data;
+      if (data === null) {
+        // EOF at head.offset: everything asked beyond it is moot (its replies are simply dropped).
+        eof = true;
+        queue.length = 0;
+        continue;
+      }
+      if (data.byteLength === 0) throw new SftpError('failure', 'The server answered a read with no data and no end of file.', { path: handle.path });
+      if (data.byteLength < head.length) queue.unshift(issue(head.offset + data.byteLength, head.length - data.byteLength));
+      await sink(data);
+      delivered += data.byteLength;
+      options.onProgress?.(head.offset + data.byteLength);
+    }
+  } finally {
+    // Let replies still in flight land before the caller closes the handle; errors are theirs to ignore.
+    await Promise.all(queue.map((s) => s.outcome));
+  }
+}
