@@ -11,3 +11,4 @@ export * from './generate.ts';
 export * from './key-files.ts';
 export type { SshUserKey } from './ssh-user-key.ts';
 export { CryptoSshUserKey, importSigningKeys, type SigningKeys } from './crypto-key.ts';
+export { SshReader, SshWriter } from './ssh-wire.ts';
