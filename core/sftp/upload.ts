@@ -6,7 +6,7 @@
 import { chunksOf, isSeekableSource, type ByteSource, type SeekableSource } from './byte-source.ts';
 import { isSftpError, SftpError } from './errors.ts';
 import type { SftpHandle, SftpSession } from './session.ts';
-import { writePipelined, type PipelineOptions } from './write-pipeline.ts';
+import { cancelledError, writePipelined, type PipelineOptions } from './write-pipeline.ts';
 
 export type UploadSource = ByteSource | SeekableSource;
 
@@ -149,6 +149,8 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
     if (options.signal) pipeline.signal = options.signal;
     if (options.onProgress) pipeline.onProgress = options.onProgress;
     end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, pipeline);
+    // A cancel that arrives once everything is written still stops before the rename.
+    if (options.signal?.aborted) throw cancelledError(options.signal);
     if (options.fsync !== false && session.has('fsync')) {
       await session.fsync(handle);
       fsynced = true;

@@ -40,6 +40,9 @@ export class FakeSftpServer {
       close: async () => {
         this.closed = true;
         this.wakeClient();
+        const ws = this.packetWaiters;
+        this.packetWaiters = [];
+        for (const w of ws) w();
       },
     };
   }
@@ -62,11 +65,12 @@ export class FakeSftpServer {
     this.wakeClient();
   }
 
-  /** Next complete packet the client sent. */
+  /** Next complete packet the client sent; rejects once the client closed the channel. */
   async nextPacket(): Promise<ClientPacket> {
     for (;;) {
       const p = this.takePacket();
       if (p) return p;
+      if (this.closed) throw new Error('the client closed the channel');
       await new Promise<void>((ok) => this.packetWaiters.push(ok));
     }
   }

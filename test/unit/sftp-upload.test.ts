@@ -1,0 +1,101 @@
+// uploadFile against a scripted in-memory server, for what a real OpenSSH server will not do: refuse
+// renames (some hardened servers), or answer fstat without a size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FX, FXP } from '../../core/sftp/constants.ts';
+import { SftpError } from '../../core/sftp/errors.ts';
+import { SftpSession } from '../../core/sftp/session.ts';
+import { uploadFile } from '../../core/sftp/upload.ts';
+import { FakeSftpServer, packet, versionPacket, type ClientPacket } from '../support/sftp-fake-server.ts';
+
+interface Script {
+  rename?: number;
+  fstatSize?: (written: number) => bigint | null;
+}
+
+/** A tiny SFTP server that keeps one file's size and answers per `script`; records request types. */
+async function serve(server: FakeSftpServer, script: Script, seen: number[]): Promise<void> {
+  let written = 0;
+  const str = (p: ClientPacket) => new TextDecoder().decode(p.body.subarray(4, 4 + new DataView(p.body.buffer, p.body.byteOffset).getUint32(0)));
+  for (;;) {
+    const p = await server.nextPacket().catch(() => null);
+    if (p === null) return;
+    seen.push(p.type);
+    const ok = () => server.send(packet(FXP.STATUS, p.id, FX.OK, '', ''));
+    switch (p.type) {
+      case FXP.LSTAT:
+        server.send(packet(FXP.STATUS, p.id, FX.NO_SUCH_FILE, 'No such file', ''));
+        break;
+      case FXP.OPEN:
+        assert.match(str(p), /courier-part$/);
+        server.send(packet(FXP.HANDLE, p.id, 'h1'));
+        break;
+      case FXP.WRITE: {
+        const v = new DataView(p.body.buffer, p.body.byteOffset);
+        const hl = v.getUint32(0);
+        written = Math.max(written, Number(v.getBigUint64(4 + hl)) + v.getUint32(12 + hl));
+        ok();
+        break;
+      }
+      case FXP.FSTAT: {
+        const size = script.fstatSize ? script.fstatSize(written) : BigInt(written);
+        server.send(size === null ? packet(FXP.ATTRS, p.id, 0) : packet(FXP.ATTRS, p.id, 1, size));
+        break;
+      }
+      case FXP.RENAME:
+        if (script.rename !== undefined) server.send(packet(FXP.STATUS, p.id, script.rename, 'rename not allowed here', ''));
+        else ok();
+        break;
+      default:
+        ok();
+    }
+  }
+}
+
+async function session(server: FakeSftpServer): Promise<SftpSession> {
+  const opening = SftpSession.open(server.channel, { handshakeTimeoutMs: 2000 });
+  await server.nextPacket();
+  server.send(versionPacket(3));
+  return opening;
+}
+
+const data = async function* () {
+  yield new Uint8Array(100_000).fill(7);
+};
+
+test('a server that refuses renames gives rename-not-permitted and the temporary file is removed', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  const seen: number[] = [];
+  const serving = serve(server, { rename: FX.PERMISSION_DENIED }, seen);
+  await assert.rejects(uploadFile(s, 'in/x.dat', data()), (err: unknown) => err instanceof SftpError && err.code === 'rename-not-permitted' && err.path === 'in/x.dat' && /rename not allowed here/.test(err.message));
+  await s.close();
+  await serving;
+  assert.ok(seen.includes(FXP.REMOVE), 'temporary file removed');
+  assert.ok(!seen.includes(FXP.OPENDIR) && !seen.includes(FXP.STAT), 'no listing nor folder stat');
+});
+
+test('a size on the server different from what was sent is a size-mismatch, and nothing is renamed', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  const seen: number[] = [];
+  const serving = serve(server, { fstatSize: (n) => BigInt(n - 1) }, seen);
+  await assert.rejects(uploadFile(s, 'x.dat', data()), (err: unknown) => err instanceof SftpError && err.code === 'size-mismatch');
+  await s.close();
+  await serving;
+  assert.ok(!seen.includes(FXP.RENAME));
+});
+
+test('a server that will not tell the size: the upload completes, reported as not verified', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  const seen: number[] = [];
+  const serving = serve(server, { fstatSize: () => null }, seen);
+  const r = await uploadFile(s, 'x.dat', data());
+  assert.equal(r.sizeVerified, false);
+  assert.equal(r.fsynced, false, 'fsync not offered by this server');
+  assert.equal(r.bytes, 100_000);
+  await s.close();
+  await serving;
+  assert.ok(seen.includes(FXP.RENAME));
+});
