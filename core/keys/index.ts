@@ -12,3 +12,4 @@ export * from './key-files.ts';
 export type { SshUserKey } from './ssh-user-key.ts';
 export { CryptoSshUserKey, importSigningKeys, type SigningKeys } from './crypto-key.ts';
 export { SshReader, SshWriter } from './ssh-wire.ts';
+export { base64Decode, base64Encode } from './base64.ts';

@@ -194,6 +194,8 @@ export async function readPpk(text: string, passphrase?: string): Promise<Privat
   if (!first) throw new MalformedKeyError('not a PuTTY key file');
   const version = Number(first[1]);
   if (version !== 2 && version !== 3) throw new UnsupportedKeyError(`PuTTY key file version ${first[1]} is not supported (only 2 and 3); re-save it with a current PuTTYgen`);
+  // Check completeness first, so a cut-off file is reported as such and not by a half value.
+  if (!lines.some((l) => /^Private-MAC: [0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?$/.test(l))) throw new MalformedKeyError('PPK file cut short or damaged (no complete Private-MAC line)');
   const algorithm = first[2]!;
   const c = new LineCursor(lines.slice(1));
   const encryption = c.header('Encryption');

@@ -77,7 +77,7 @@ export async function readKeyFile(input: string | Uint8Array, passphrase?: strin
   if (format === 'ppk') privateKey = await readPpk(text, passphrase);
   else if (format === 'openssh') privateKey = await readOpenSshPrivate(text, passphrase);
   else if (format === 'pem') privateKey = await readPemPrivate(text, passphrase);
-  else if (/PuTTY-User-Key-File|SSH PRIVATE KEY FILE FORMAT 1\.1/.test(text)) throw new UnsupportedKeyError('this PuTTY/SSH-1 key format is not supported');
+  else if (text.startsWith('SSH PRIVATE KEY FILE FORMAT 1.1')) throw new UnsupportedKeyError('SSH-1 keys are not supported');
   else throw new MalformedKeyError('not a key file we recognise (PuTTY .ppk, OpenSSH, PEM or public key expected)');
   return { format, summary: summarize(privateKey), privateKey };
 }
