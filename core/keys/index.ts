@@ -13,3 +13,4 @@ export type { SshUserKey } from './ssh-user-key.ts';
 export { CryptoSshUserKey, importSigningKeys, type SigningKeys } from './crypto-key.ts';
 export { SshReader, SshWriter } from './ssh-wire.ts';
 export { base64Decode, base64Encode } from './base64.ts';
+export { KeyStore, type StoredKeyInfo } from './key-store.ts';
