@@ -3,5 +3,9 @@ import type { CliCommand } from '../command.ts';
 import { hashCommand } from './hash.ts';
 import { keyCommand } from './key.ts';
 import { keygenCommand } from './keygen.ts';
+import { uploadCommand } from './upload.ts';
+import { lsCommand } from './ls.ts';
+import { getCommand } from './get.ts';
+import { rmCommand } from './rm.ts';
 
-export const COMMANDS: CliCommand[] = [hashCommand, keygenCommand, keyCommand];
+export const COMMANDS: CliCommand[] = [hashCommand, keygenCommand, keyCommand, uploadCommand, lsCommand, getCommand, rmCommand];

@@ -1,0 +1,92 @@
+// `courier upload`: unattended delivery of files over SFTP — each under a temporary name, fsynced,
+// size-checked, then renamed into place; exit 0 only when every file arrived whole.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SftpError, uploadFile, type SeekableSource } from '../../core/sftp/index.ts';
+import { CliError, type CliCommand } from '../command.ts';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection, remoteJoin } from '../connection-options.ts';
+
+const usage = `Usage:
+  npx courier upload --host H [--port 22] --user U (--key FILE [--passphrase-file F] | --password-file F)
+                     --host-key SHA256:... [--to DIR] [--resume] [--overwrite] [--direct] FILE...
+
+Uploads each FILE into DIR on the server (default: the login folder). Each file is written as
+.NAME.courier-part, flushed to disk (fsync), its size checked, then renamed to NAME, so nobody
+ever sees a half-written file under its real name. Nothing needs listing rights on DIR.
+
+  --to DIR      remote folder, e.g. incoming
+  --resume      continue an interrupted upload from what the server already has
+  --overwrite   replace a file of the same name (default: refuse and report it)
+  --direct      write NAME directly, no temporary name (for servers that forbid renaming)
+
+${CONNECTION_USAGE}`;
+
+function fileSource(path: string, size: number): SeekableSource {
+  return { size, openAt: (offset) => createReadStream(path, { start: offset, highWaterMark: 1024 * 1024 }) };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof SftpError) {
+    if (err.code === 'rename-not-permitted') return `${err.message} (run again with --direct)`;
+    if (err.code === 'target-exists') return `${err.message} (use --overwrite to replace it)`;
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const uploadCommand: CliCommand = {
+  name: 'upload',
+  summary: 'upload files over SFTP (temporary name, then rename); exit 0 only if all arrived whole',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        ...CONNECTION_OPTIONS,
+        to: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        overwrite: { type: 'boolean', default: false },
+        direct: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length === 0) throw new CliError(`no FILE given\n\n${usage}`, 2);
+    const settings = parseConnection(values);
+    // Check every local file before connecting: a typo should not cost a login.
+    const files: { path: string; size: number }[] = [];
+    for (const path of positionals) {
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) throw new CliError(`${path}: ${info ? 'not a regular file' : 'no such file'}`, 1);
+      files.push({ path, size: info.size });
+    }
+    const conn = await openSftp(settings);
+    let failures = 0;
+    try {
+      for (const file of files) {
+        const remote = remoteJoin(values.to, basename(file.path));
+        try {
+          const r = await uploadFile(conn.session, remote, fileSource(file.path, file.size), {
+            resume: values.resume,
+            overwrite: values.overwrite,
+            mode: values.direct ? 'direct' : 'temp',
+          });
+          if (r.bytes !== file.size) throw new SftpError('size-mismatch', `${r.bytes} bytes arrived, the local file has ${file.size}.`, { path: remote });
+          if (!r.sizeVerified) throw new SftpError('size-mismatch', 'The server would not tell the size of the uploaded file, so it could not be checked.', { path: remote });
+          console.log(`uploaded ${file.path} -> ${remote} (${r.bytes} bytes${r.resumedFrom > 0 ? `, resumed at ${r.resumedFrom}` : ''})`);
+        } catch (err) {
+          failures++;
+          console.error(`FAILED ${file.path} -> ${remote}: ${describe(err)}`);
+          if (conn.session.failure) {
+            console.error(`courier upload: the session ended (${conn.session.failure.message}); ${files.length - files.indexOf(file) - 1} file(s) not attempted`);
+            return 6;
+          }
+        }
+      }
+    } finally {
+      await conn.close();
+    }
+    return failures === 0 ? 0 : 1;
+  },
+};
