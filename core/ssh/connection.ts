@@ -12,13 +12,14 @@ import {
   type SshClientCredentials,
   type SshMessage,
 } from '@microsoft/dev-tunnels-ssh';
+import { KeyExchangeInitMessage } from '@microsoft/dev-tunnels-ssh/messages/kexMessages.js';
 import type { SshChannelStream } from './channel.ts';
 import { SshChannelAdapter } from './channel-stream.ts';
 import { AuthenticationError, SshConnectionError, SshError } from './errors.ts';
 import { mapSessionClose, mapSshError } from './error-mapping.ts';
 import { describeHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key-policy.ts';
 import { buildSessionConfig, type AlgorithmPreferences } from './session-config.ts';
-import { ExecRequestMessage, SubsystemRequestMessage } from './subsystem-request.ts';
+import { ExecRequestMessage, KeyboardInteractiveRequestMessage, SubsystemRequestMessage } from './subsystem-request.ts';
 import { TransportStream, type ByteTransport } from './transport.ts';
 import type { SshUserKey } from './user-key.ts';
 import { RecordedKeyPair, UserKeyPair } from './algorithms/user-key-algorithm.ts';
@@ -61,12 +62,19 @@ export interface SshConnection {
   readonly hostKey: HostKeyInfo;
   readonly algorithms: NegotiatedAlgorithms;
   readonly serverVersion: string;
+  /** Completed key exchanges: 1 after connecting, +1 per re-key (either side may start one). */
+  readonly keyExchanges: number;
   openSubsystem(name: string): Promise<SshChannelStream>;
   /** Runs a command (tests and benchmarks use `cat > /dev/null`). */
   exec(command: string): Promise<SshChannelStream>;
   close(): Promise<void>;
   /** Called once when the connection ends; with an error unless we closed it. */
   onClose(handler: (error?: SshError) => void): void;
+}
+
+interface KexServiceInternals {
+  readonly exchanging: boolean;
+  startKeyExchange(initial: boolean): Promise<[SshMessage | null, SshMessage | null]>;
 }
 
 interface AuthAttempt {
@@ -82,6 +90,7 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   // The library reports each negotiated algorithm only through its trace: "<Label> negotiation: ... => name".
   const chosen = new Map<string, string>();
   session.trace = (_level, _id, message) => {
+    if (process.env.SSH_TRACE) console.log("TRACE", message);
     const m = /^(\w+) negotiation: .* => (\S+)$/.exec(message);
     if (m) chosen.set(m[1]!, m[2]!);
   };
@@ -104,6 +113,7 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   // Host key and keyboard-interactive go through the library's authenticating event.
   let hostKeyInfo: HostKeyInfo | null = null;
   let hostKeyError: SshError | null = null;
+  let promptError: SshError | null = null;
   let kbdPrompts = 0;
   session.onAuthenticating((e: SshAuthenticatingEventArgs) => {
     if (e.authenticationType === SshAuthenticationType.serverPublicKey) {
@@ -126,9 +136,15 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
       e.authenticationPromise = (async () => {
         const prompts = request.prompts ?? [];
         if (prompts.length > 0) kbdPrompts++;
-        const answers = options.auth.keyboardInteractive
-          ? await options.auth.keyboardInteractive(prompts, request.instruction ?? '')
-          : prompts.map(() => options.auth.password ?? '');
+        let answers: string[];
+        try {
+          answers = options.auth.keyboardInteractive ? await options.auth.keyboardInteractive(prompts, request.instruction || request.name || '') : prompts.map(() => options.auth.password ?? '');
+        } catch (x) {
+          // The user cancelled (or the UI failed): stop here rather than send empty answers.
+          promptError = new AuthenticationError('auth-cancelled', `sign-in to ${where} was cancelled`, { where, reason: x instanceof Error ? x.message : String(x) });
+          void session.close(SshDisconnectReason.authCancelledByUser);
+          throw promptError;
+        }
         const response = new AuthenticationInfoResponseMessage();
         response.responses = answers;
         e.infoResponse = response;
@@ -146,12 +162,27 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   };
   const send = internals.sendMessage.bind(session);
   internals.sendMessage = (m, c) => {
-    if (m instanceof AuthenticationRequestMessage && m.methodName) attempts.push({ method: m.methodName });
+    if (m instanceof AuthenticationRequestMessage && m.methodName) {
+      attempts.push({ method: m.methodName });
+      // The library omits the language and submethods fields RFC 4256 §3.1 requires.
+      if (m.methodName === 'keyboard-interactive' && !(m instanceof KeyboardInteractiveRequestMessage)) m = KeyboardInteractiveRequestMessage.from(m);
+    }
     return send(m, c);
   };
   const handle = internals.handleMessage.bind(session);
-  internals.handleMessage = (m, c) => {
+  internals.handleMessage = async (m, c) => {
     if (m instanceof AuthenticationFailureMessage) lastFailure = { methods: m.methodNames ?? [], partial: m.partialSuccess };
+    // dev-tunnels-ssh 3.12 only re-keys when it starts the exchange itself; a server-initiated
+    // re-key (OpenSSH RekeyLimit, by volume or time) would end the session with "Key exchange
+    // was not started". Answer the server's KEXINIT with ours first, as RFC 4253 §9 wants.
+    if (m instanceof KeyExchangeInitMessage && strictKex.keyExchanges > 0) {
+      const kex = (session as unknown as { kexService?: KexServiceInternals }).kexService;
+      const protocol = (session as unknown as { protocol?: { sendMessage(m: SshMessage, c?: unknown): Promise<boolean> } }).protocol;
+      if (kex && protocol && !kex.exchanging) {
+        const [ours] = await kex.startKeyExchange(false);
+        if (ours) await protocol.sendMessage(ours, c);
+      }
+    }
     return handle(m, c);
   };
 
@@ -215,10 +246,11 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   try {
     await Promise.race([handshake(), timeout]);
   } catch (e) {
+    const error = (hostKeyError as SshError | null) ?? (promptError as SshError | null) ?? (e instanceof SshError ? e : (failure() ?? mapSshError(e, where)));
     closedByUs = true;
     session.dispose();
     stream.dispose();
-    throw (hostKeyError as SshError | null) ?? (e instanceof SshError ? e : (failure() ?? mapSshError(e, where)));
+    throw error;
   } finally {
     clearTimeout(timer);
   }
@@ -249,6 +281,9 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
     hostKey: hostKeyInfo!,
     algorithms,
     serverVersion: session.remoteVersion?.toString() ?? '',
+    get keyExchanges() {
+      return strictKex.keyExchanges;
+    },
     openSubsystem: (name) => openChannel(new SubsystemRequestMessage(name), `the ${name} subsystem`),
     exec: (command) => openChannel(new ExecRequestMessage(command), `the command ${command}`),
     async close() {

@@ -84,7 +84,14 @@ export interface SessionConfig {
  */
 export function buildSessionConfig(prefs: AlgorithmPreferences = {}, userKeyAlgorithms: readonly string[] = []): SessionConfig {
   const config = new SshSessionConfiguration();
-  const hostKeys = pick(supportedHostKeys(), prefs.hostKeys);
+  const all = supportedHostKeys();
+  const hostKeys = pick(all, prefs.hostKeys);
+  // One list serves host keys and user keys in the library: a host-key restriction must not
+  // lose the user key's signature algorithms (offering to verify them as host keys is harmless).
+  for (const name of userKeyAlgorithms) {
+    const alg = all.find((a) => a.name === name);
+    if (alg && !hostKeys.includes(alg)) hostKeys.push(alg);
+  }
   const rank = (name: string) => {
     const i = userKeyAlgorithms.indexOf(name);
     return i < 0 ? userKeyAlgorithms.length : i;

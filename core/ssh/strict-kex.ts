@@ -22,6 +22,8 @@ export interface StrictKexState {
   serverKexInitSeen: boolean;
   /** Sequence-number resets done (one per NEWKEYS each way), for tests and diagnostics. */
   resets: number;
+  /** NEWKEYS received: 1 after the initial exchange, +1 per re-key. */
+  keyExchanges: number;
 }
 
 const states = new WeakMap<object, StrictKexState>();
@@ -61,6 +63,7 @@ function install(): void {
       }
     }
     if (message instanceof NewKeysMessage) {
+      state.keyExchanges++;
       if (state.strict) {
         this.inboundPacketSequence = 0;
         state.resets++;
@@ -86,7 +89,7 @@ function install(): void {
 /** Turns strict kex on for sessions using `config`; also adds the client marker to our KEXINIT. */
 export function enableStrictKex(config: SshSessionConfiguration): StrictKexState {
   install();
-  const state: StrictKexState = { strict: false, initialKexDone: false, serverKexInitSeen: false, resets: 0 };
+  const state: StrictKexState = { strict: false, initialKexDone: false, serverKexInitSeen: false, resets: 0, keyExchanges: 0 };
   states.set(config, state);
   return state;
 }
