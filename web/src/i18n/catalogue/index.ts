@@ -1,5 +1,6 @@
 // All catalogue modules, one per feature. Add a line when a feature gets its own strings.
 import { common } from './common.ts';
 import { hash } from './hash.ts';
+import { errors } from './errors.ts';
 
-export const CATALOGUES = { common, hash };
+export const CATALOGUES = { common, hash, errors };
