@@ -1,0 +1,137 @@
+// SFTP throughput in Node on loopback: 256 MiB upload and download through core/sftp (over our
+// own SSH transport core/ssh, and over the ssh2 client's raw channel) vs OpenSSH `sftp` put/get,
+// all against the same real sshd with the same cipher and MAC, in the same run. The browser
+// figure (through the gateway) is measured by the e2e bench of the SSH work.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSshd, type RunningSshd } from '../test/support/sshd.ts';
+import { openSsh2SftpChannel } from '../test/support/ssh2-channel.ts';
+import { connectTcp } from '../core/ssh/transport-node.ts';
+import { connectSsh } from '../core/ssh/connection.ts';
+import { pinnedHostKeyPolicy } from '../core/ssh/host-key-policy.ts';
+import { downloadFile, SftpSession, uploadFile, type SeekableSource } from '../core/sftp/index.ts';
+
+const MiB = 1024 * 1024;
+const SIZE = 256 * MiB;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONFIGS = [
+  { cipher: 'aes128-ctr', mac: 'hmac-sha2-256' },
+  { cipher: 'aes256-gcm@openssh.com', mac: 'hmac-sha2-256' },
+];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mbps = (ms: number) => SIZE / 1e6 / (ms / 1000);
+
+const dir = mkdtempSync(join(tmpdir(), 'courier-bench-sftp-'));
+const local = join(dir, 'payload.bin');
+{
+  const block = randomBytes(16 * MiB);
+  const parts: Buffer[] = [];
+  for (let i = 0; i < SIZE / block.length; i++) parts.push(block.map((b) => (b + i) & 0xff) as Buffer);
+  writeFileSync(local, Buffer.concat(parts));
+}
+readFileSync(local); // page cache
+const key = join(dir, 'id_ed25519');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+const source: SeekableSource = { size: SIZE, openAt: (o) => createReadStream(local, { start: o, highWaterMark: 1024 * 1024 }) };
+
+interface Client {
+  name: string;
+  open(sshd: RunningSshd, cipher: string, mac: string): Promise<{ session: SftpSession; close(): Promise<void> }>;
+}
+
+const clients: Client[] = [
+  {
+    name: 'core/sftp over core/ssh',
+    async open(sshd, cipher, mac) {
+      const ssh = await connectSsh(await connectTcp({ host: sshd.host, port: sshd.port }), {
+        target: `${sshd.host}:${sshd.port}`,
+        username: sshd.user,
+        hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }),
+        auth: { password: sshd.password },
+        algorithms: { ciphers: [cipher], macs: [mac] },
+      });
+      const session = await SftpSession.open(await ssh.openSubsystem('sftp'));
+      return { session, close: async () => (await session.close(), await ssh.close()) };
+    },
+  },
+  {
+    name: 'core/sftp over ssh2 channel',
+    async open(sshd, cipher, mac) {
+      const conn = await openSsh2SftpChannel({
+        host: sshd.host, port: sshd.port, username: sshd.user, password: sshd.password,
+        algorithms: { cipher: [cipher] as never, hmac: [mac] as never },
+      });
+      const session = await SftpSession.open(conn.channel);
+      return { session, close: async () => (await session.close(), conn.end()) };
+    },
+  },
+];
+
+async function timeOurs(client: Client, sshd: RunningSshd, cipher: string, mac: string): Promise<{ up: number; down: number }> {
+  const { session, close } = await client.open(sshd, cipher, mac);
+  try {
+    let t0 = performance.now();
+    const r = await uploadFile(session, 'ours.bin', source, { mode: 'direct', overwrite: true, fsync: false });
+    const up = performance.now() - t0;
+    if (r.bytes !== SIZE) throw new Error(`upload sent ${r.bytes}`);
+    const fh = await open(join(dir, 'ours-down.bin'), 'w');
+    t0 = performance.now();
+    const d = await downloadFile(session, 'ours.bin', async (c) => {
+      await fh.write(c);
+    });
+    const down = performance.now() - t0;
+    await fh.close();
+    if (d.bytes !== SIZE) throw new Error(`download got ${d.bytes}`);
+    return { up, down };
+  } finally {
+    await close();
+  }
+}
+
+function timeOpenSsh(sshd: RunningSshd, cipher: string, mac: string, knownHosts: string, command: string): number {
+  const t0 = performance.now();
+  const r = spawnSync('sftp', ['-q', '-b', '-', '-i', key, '-P', String(sshd.port), '-o', `Ciphers=${cipher}`, '-o', `MACs=${mac}`, '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`], { input: `${command}\n`, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`sftp ${command} failed: ${r.stderr}`);
+  return ms;
+}
+
+try {
+  for (const { cipher, mac } of CONFIGS) {
+    const sshd = await startSshd({ ciphers: cipher, macs: mac, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()] });
+    try {
+      const knownHosts = join(dir, 'known_hosts');
+      writeFileSync(knownHosts, Object.values(sshd.hostPublicKeys).map((k) => `[127.0.0.1]:${sshd.port} ${k}`).join('\n') + '\n');
+      const native = { up: [] as number[], down: [] as number[] };
+      const ours = new Map(clients.map((c) => [c.name, { up: [] as number[], down: [] as number[] }]));
+      for (let i = 0; i < RUNS; i++) {
+        // Interleave the clients so drift on this shared machine hits them alike.
+        native.up.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `put ${local} native.bin`));
+        native.down.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `get native.bin ${join(dir, 'native-down.bin')}`));
+        if (statSync(join(dir, 'native-down.bin')).size !== SIZE) throw new Error('sftp get size');
+        for (const c of clients) {
+          const t = await timeOurs(c, sshd, cipher, mac);
+          ours.get(c.name)!.up.push(t.up);
+          ours.get(c.name)!.down.push(t.down);
+        }
+      }
+      const nUp = mbps(median(native.up));
+      const nDown = mbps(median(native.down));
+      console.log(`\n256 MiB over loopback, ${cipher} + ${mac}, median of ${RUNS} (MB/s = 10^6 B/s)`);
+      console.log(`  ${'OpenSSH sftp put/get (incl. its handshake)'.padEnd(44)} up ${nUp.toFixed(0).padStart(5)} MB/s   down ${nDown.toFixed(0).padStart(5)} MB/s`);
+      for (const [name, t] of ours) {
+        const up = mbps(median(t.up));
+        const down = mbps(median(t.down));
+        console.log(`  ${name.padEnd(44)} up ${up.toFixed(0).padStart(5)} MB/s   down ${down.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(up / nUp).toFixed(2)}x  down ${(down / nDown).toFixed(2)}x`);
+      }
+    } finally {
+      await sshd.stop();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
