@@ -1,45 +1,90 @@
-// The gateway process: serves the built PWA (and, with the relay, WebSocket -> TCP to configured targets).
-import { createServer, type Server } from 'node:http';
+// `npm start`: one process serving the built PWA, the WebSocket relay and (when the config
+// enables it) the embedded demo SFTP server, which becomes the relay's `demo` target.
+//   node --import tsx gateway/main.ts [--config file] [--host 127.0.0.1] [--port 8080]
+//                                     [--tls-cert cert.pem --tls-key key.pem]
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStaticSite } from './static-site.ts';
+import { loadConfig, type GatewayConfig } from './config.ts';
+import { startDemoServer, type RunningDemoServer } from './demo/demo-server.ts';
+import { startGateway } from './gateway-server.ts';
 
-export interface GatewayOptions {
-  host: string;
-  port: number;
-  webRoot: string;
-}
+export { startGateway, type GatewayOptions, type RunningGateway } from './gateway-server.ts';
 
-export async function startGateway(options: GatewayOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const site = createStaticSite(options.webRoot, { tls: false });
-  const server = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"ok":true}');
-      return;
-    }
-    void site(req, res);
+const DEFAULT_CONFIG = 'gateway.config.json';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: process.env.PORT ?? '8080' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+    },
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, options.host, () => ok());
+  const configPath = values.config ?? process.env.COURIER_GATEWAY_CONFIG ?? DEFAULT_CONFIG;
+  const explicit = values.config !== undefined || process.env.COURIER_GATEWAY_CONFIG !== undefined;
+  const config: GatewayConfig = loadConfig(resolve(configPath), { mustExist: explicit });
+  const certPath = values['tls-cert'] ?? config.tls?.cert;
+  const keyPath = values['tls-key'] ?? config.tls?.key;
+  if ((certPath === undefined) !== (keyPath === undefined)) throw new Error('TLS needs both --tls-cert and --tls-key');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
+
+  let demo: RunningDemoServer | null = null;
+  if (config.demo.enabled) {
+    demo = await startDemoServer({ port: config.demo.port, dataDir: resolve(config.demo.dataDir), username: config.demo.username, password: config.demo.password });
+    const t = config.targets[config.demo.targetId];
+    // The gateway knows the demo's real port and host key: the target and its pin follow them.
+    config.targets[config.demo.targetId] = {
+      label: t?.label ?? 'Demo SFTP server (this computer)',
+      host: '127.0.0.1',
+      port: demo.port,
+      hostKeyFingerprints: [demo.hostKeyFingerprint],
+      local: true,
+    };
+  }
+
+  const gateway = await startGateway({
+    host: values.host,
+    port,
+    webRoot: resolve(config.webRoot),
+    targets: config.targets,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    limits: config.limits,
+    shutdownGraceMs: config.shutdownGraceMs,
+    tls: certPath && keyPath ? { cert: readFileSync(certPath), key: readFileSync(keyPath) } : undefined,
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return {
-    server,
-    url: `http://${options.host}:${port}/`,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+
+  const lines = [`SFTP Courier is running: open ${gateway.url}`];
+  if (demo) {
+    lines.push(
+      `Demo SFTP server: 127.0.0.1:${demo.port} (target "${config.demo.targetId}"), uploads go to incoming/`,
+      `  user: ${demo.username}   password: ${demo.password}`,
+      `  host key: ${demo.hostKeyFingerprint}`,
+      `  sandbox: ${demo.sandbox}`,
+      `  public keys allowed: files in ${demo.authorizedKeysDir} (npm run demo:authorize -- publicKey_X.asc)`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  const stop = (signal: string) => {
+    console.log(`${signal}: finishing live transfers (up to ${Math.round(config.shutdownGraceMs / 1000)} s), then stopping.`);
+    void gateway
+      .shutdown(config.shutdownGraceMs)
+      .then(() => demo?.close())
+      .then(() => process.exit(0));
   };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
-  const { values } = parseArgs({
-    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: process.env.PORT ?? '8080' } },
+  main().catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
   });
-  const gateway = await startGateway({ host: values.host, port: Number(values.port), webRoot: resolve('dist/web') });
-  console.log(`SFTP Courier is running: open ${gateway.url}`);
-  const stop = () => void gateway.close().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
