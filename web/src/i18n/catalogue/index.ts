@@ -2,5 +2,7 @@
 import { common } from './common.ts';
 import { hash } from './hash.ts';
 import { errors } from './errors.ts';
+import { deliver } from './deliver.ts';
+import { keys } from './keys.ts';
 
-export const CATALOGUES = { common, hash, errors };
+export const CATALOGUES = { common, hash, errors, keys };
