@@ -5,4 +5,4 @@ import { errors } from './errors.ts';
 import { deliver } from './deliver.ts';
 import { keys } from './keys.ts';
 
-export const CATALOGUES = { common, hash, errors, keys };
+export const CATALOGUES = { common, hash, errors, deliver, keys };
