@@ -21,7 +21,8 @@ export interface HostKeyView {
 }
 
 export type SessionAuth =
-  | { kind: 'key'; publicKeyBlob: Uint8Array; signingKeys: Record<string, CryptoKey> }
+  /** A key of the browser's key store: the worker opens the store itself; no key material is posted. */
+  | { kind: 'key'; keyId: string }
   | { kind: 'password'; password: string };
 
 export interface ConnectRequest {
