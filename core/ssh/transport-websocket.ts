@@ -1,0 +1,124 @@
+// The browser's byte transport: a WebSocket to the gateway's /relay?target=<id>, binary frames
+// both ways (standard WebSocket API only, so it also runs in workers and Node 22+). The gateway
+// sees only SSH ciphertext. Its close codes (gateway/close-codes.ts, 4xxx + a reason string) are
+// mapped by reason here without importing the gateway: core never depends on it.
+import { SshConnectionError } from './errors.ts';
+import type { ByteTransport } from './transport.ts';
+
+export interface WebSocketOptions {
+  url: string;
+  /** For messages, e.g. `gateway target rivm`. */
+  description?: string;
+  timeoutMs?: number;
+  /** Pause writing while this many bytes wait in the socket (backpressure), default 4 MiB. */
+  highWaterMark?: number;
+  /** For tests in Node < 22: a WebSocket constructor (e.g. from `ws`). */
+  WebSocketImpl?: typeof WebSocket;
+}
+
+/** A gateway close, as a typed error (undefined for an orderly end we asked for). */
+export function gatewayCloseError(code: number, reason: string, where: string, opened: boolean): SshConnectionError {
+  const details = { where, closeCode: code, reason };
+  switch (reason) {
+    case 'target-unreachable':
+    case 'target-unresolvable':
+      return new SshConnectionError('connection-refused', `the SFTP server behind ${where} could not be reached (${reason})`, details);
+    case 'connect-timeout':
+      return new SshConnectionError('timeout', `the SFTP server behind ${where} did not answer in time`, details);
+    case 'target-lost':
+    case 'target-closed':
+      return new SshConnectionError('connection-lost', `the connection to the SFTP server behind ${where} was cut (${reason})`, details);
+  }
+  if (code >= 4000 || (code >= 1008 && code <= 1011) || code === 1001) {
+    return new SshConnectionError('gateway-refused', `the gateway ended the connection to ${where}: ${reason || `code ${code}`}`, details);
+  }
+  if (!opened) return new SshConnectionError('connection-refused', `could not reach the gateway for ${where} (WebSocket code ${code})`, details);
+  return new SshConnectionError('connection-lost', `the connection to ${where} was cut (WebSocket code ${code}${reason ? `, ${reason}` : ''})`, details);
+}
+
+export function connectWebSocket(options: WebSocketOptions): Promise<ByteTransport> {
+  const where = options.description ?? options.url;
+  const Impl = options.WebSocketImpl ?? globalThis.WebSocket;
+  return new Promise((resolve, reject) => {
+    const ws = new Impl(options.url);
+    ws.binaryType = 'arraybuffer';
+    const timer = setTimeout(() => {
+      ws.close();
+      reject(new SshConnectionError('timeout', `the gateway for ${where} did not answer within ${Math.round((options.timeoutMs ?? 15_000) / 1000)} s`, { where }));
+    }, options.timeoutMs ?? 15_000);
+    ws.onopen = () => {
+      clearTimeout(timer);
+      resolve(new WebSocketTransport(ws, where, options.highWaterMark ?? 4 * 1024 * 1024));
+    };
+    ws.onclose = (e) => {
+      clearTimeout(timer);
+      reject(gatewayCloseError(e.code, e.reason, where, false));
+    };
+    ws.onerror = () => {};
+  });
+}
+
+class WebSocketTransport implements ByteTransport {
+  private closeHandler: ((e?: SshConnectionError) => void) | null = null;
+  private dataHandler: ((chunk: Uint8Array) => void) | null = null;
+  private early: Uint8Array[] = [];
+  private ended = false;
+  private closing = false;
+  private closeError: SshConnectionError | undefined;
+  private drainWaiters: (() => void)[] = [];
+  private drainTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly ws: WebSocket, readonly description: string, private readonly highWaterMark: number) {
+    ws.onmessage = (e: MessageEvent) => {
+      const chunk = new Uint8Array(e.data as ArrayBuffer);
+      if (this.dataHandler) this.dataHandler(chunk);
+      else this.early.push(chunk);
+    };
+    ws.onclose = (e: CloseEvent) => {
+      if (this.ended) return;
+      this.ended = true;
+      this.closeError = this.closing ? undefined : gatewayCloseError(e.code, e.reason, description, true);
+      this.wakeWriters();
+      this.closeHandler?.(this.closeError);
+    };
+  }
+
+  private wakeWriters(): void {
+    if (this.drainTimer) clearInterval(this.drainTimer);
+    this.drainTimer = null;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.ended) throw this.closeError ?? new SshConnectionError('connection-lost', `the connection to ${this.description} is closed`);
+    // Copy: the SSH engine reuses its buffers, and send() may keep a reference until sent.
+    this.ws.send(data.slice());
+    if (this.ws.bufferedAmount <= this.highWaterMark) return;
+    // WebSocket has no drain event: poll bufferedAmount until it falls below half the mark.
+    await new Promise<void>((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.drainTimer ??= setInterval(() => {
+        if (this.ws.bufferedAmount <= this.highWaterMark / 2) this.wakeWriters();
+      }, 5);
+    });
+    if (this.ended && this.closeError) throw this.closeError;
+  }
+
+  onData(handler: (chunk: Uint8Array) => void): void {
+    this.dataHandler = handler;
+    for (const c of this.early) handler(c);
+    this.early = [];
+  }
+
+  onClose(handler: (error?: SshConnectionError) => void): void {
+    this.closeHandler = handler;
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.closing = true;
+    this.ws.close(1000, 'client-closed');
+  }
+}

@@ -1,0 +1,108 @@
+// Test-only worker for the Chromium SSH tests and bench: core/ssh over the gateway's WebSocket
+// relay, bundled by Vite with the app's own SSH shims (vite.config.ts + ssh-shims.ts).
+/// <reference lib="webworker" />
+import '../../web/src/workers/ssh-shims.ts';
+import { connectWebSocket } from '../../core/ssh/transport-websocket.ts';
+import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
+import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';
+import type { SshUserKey } from '../../core/ssh/user-key.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+export interface ConnectArgs {
+  url: string;
+  username: string;
+  password?: string;
+  /** Ed25519 private key as JWK (kty OKP) and its SSH public blob (base64). */
+  ed25519?: { jwk: JsonWebKey; blob: string };
+  pins: string[];
+  ciphers?: string[];
+}
+
+let conn: SshConnection | null = null;
+
+function b64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+function unb64(s: string): Uint8Array {
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+}
+function sshString(x: Uint8Array | string): Uint8Array {
+  const b = typeof x === 'string' ? new TextEncoder().encode(x) : x;
+  const out = new Uint8Array(4 + b.length);
+  new DataView(out.buffer).setUint32(0, b.length);
+  out.set(b, 4);
+  return out;
+}
+
+async function ed25519Key(jwk: JsonWebKey, blob: string): Promise<SshUserKey> {
+  const key = await crypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
+  return {
+    algorithms: ['ssh-ed25519'],
+    publicKeyBlob: unb64(blob),
+    async sign(_alg, data) {
+      const sig = new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, data.slice()));
+      const a = sshString('ssh-ed25519');
+      const b = sshString(sig);
+      const out = new Uint8Array(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    },
+  };
+}
+
+const ops = {
+  async connect(a: ConnectArgs) {
+    const t0 = performance.now();
+    const transport = await connectWebSocket({ url: a.url, description: 'test target' });
+    const key = a.ed25519 ? await ed25519Key(a.ed25519.jwk, a.ed25519.blob) : undefined;
+    conn = await connectSsh(transport, {
+      target: 'test',
+      username: a.username,
+      hostKeyPolicy: pinnedHostKeyPolicy({ pins: a.pins }),
+      auth: { ...(key ? { key } : {}), ...(a.password !== undefined ? { password: a.password } : {}) },
+      ...(a.ciphers ? { algorithms: { ciphers: a.ciphers } } : {}),
+    });
+    const connectMs = performance.now() - t0;
+    const sftp = await conn.openSubsystem('sftp');
+    await sftp.write(new Uint8Array([0, 0, 0, 5, 1, 0, 0, 0, 3]));
+    const reply = await sftp.read();
+    await sftp.close();
+    return {
+      connectMs,
+      hostKey: { sha256: conn.hostKey.sha256, md5: conn.hostKey.md5, keyAlgorithm: conn.hostKey.keyAlgorithm, blob: b64(conn.hostKey.blob) },
+      algorithms: conn.algorithms,
+      sftpReply: reply ? Array.from(reply.subarray(0, 9)) : null,
+    };
+  },
+  /** Pushes `mib` MiB into `cat > /dev/null`; returns seconds from first byte to channel closed. */
+  async upload(a: { mib: number; chunkKiB?: number }) {
+    if (!conn) throw new Error('not connected');
+    const channel = await conn.exec('cat > /dev/null');
+    const chunk = new Uint8Array((a.chunkKiB ?? 256) * 1024);
+    crypto.getRandomValues(chunk.subarray(0, 65536));
+    const total = a.mib * 1024 * 1024;
+    const t0 = performance.now();
+    for (let sent = 0; sent < total; sent += chunk.length) await channel.write(chunk);
+    await channel.close();
+    return { seconds: (performance.now() - t0) / 1000, bytes: total };
+  },
+  async close() {
+    await conn?.close();
+    conn = null;
+    return true;
+  },
+};
+
+self.onmessage = async (e: MessageEvent<{ id: number; op: keyof typeof ops; args: never }>) => {
+  const { id, op, args } = e.data;
+  try {
+    self.postMessage({ id, result: await ops[op](args) });
+  } catch (err) {
+    const x = err as { code?: string; message?: string; details?: unknown };
+    self.postMessage({ id, error: { code: x.code ?? 'error', message: x.message ?? String(err), details: JSON.parse(JSON.stringify(x.details ?? {})) } });
+  }
+};
