@@ -1,7 +1,9 @@
 // The app's screens in navigation order. Add one entry per screen.
 import type { ComponentType } from 'preact';
 import type { MessageKey } from '../i18n/index.ts';
+import { DeliverScreen } from './deliver-screen.tsx';
 import { HashScreen } from './hash-screen.tsx';
+import { KeysScreen } from './keys-screen.tsx';
 import { VerifyScreen } from './verify-screen.tsx';
 
 export interface ScreenEntry {
@@ -13,4 +15,6 @@ export interface ScreenEntry {
 export const SCREENS: ScreenEntry[] = [
   { id: 'hash', navKey: 'nav.hash', component: HashScreen },
   { id: 'verify', navKey: 'nav.verify', component: VerifyScreen },
+  { id: 'keys', navKey: 'nav.keys', component: KeysScreen },
+  { id: 'deliver', navKey: 'nav.deliver', component: DeliverScreen },
 ];

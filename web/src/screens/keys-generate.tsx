@@ -1,0 +1,118 @@
+// The "make a new key" form: type, size, comment, user name, passphrase twice (an empty one only
+// after an explicit warning). The work runs in the key worker; the page stays responsive.
+import { useState } from 'preact/hooks';
+import { defaultComment, RSA_SIZES, type KeyGenSpec } from '../../../core/keys/index.ts';
+import { t } from '../i18n/index.ts';
+import { runKeyJob } from '../services/key-jobs.ts';
+import { refreshKeys } from '../services/key-list.ts';
+import type { KeyJobStage, KeyWorkerReply } from '../workers/key-protocol.ts';
+import { keyErrorText } from './keys-errors.ts';
+
+export type GeneratedKey = Extract<KeyWorkerReply, { type: 'generated' }> & { ident: string };
+
+export function KeysGenerate({ onDone }: { onDone: (result: GeneratedKey) => void }) {
+  const [type, setType] = useState<KeyGenSpec['type']>('rsa');
+  const [bits, setBits] = useState<2048 | 3072 | 4096>(4096);
+  const [comment, setComment] = useState(defaultComment('rsa'));
+  const [commentEdited, setCommentEdited] = useState(false);
+  const [ident, setIdent] = useState('');
+  const [pass, setPass] = useState('');
+  const [pass2, setPass2] = useState('');
+  const [allowEmpty, setAllowEmpty] = useState(false);
+  const [keep, setKeep] = useState(true);
+  const [stage, setStage] = useState<KeyJobStage | null>(null);
+  const [error, setError] = useState('');
+
+  const mismatch = pass !== pass2 && pass2.length > 0;
+  const empty = pass.length === 0;
+  const ready = !stage && pass === pass2 && (!empty || allowEmpty) && comment.trim().length > 0;
+
+  const chooseType = (value: KeyGenSpec['type']) => {
+    setType(value);
+    if (!commentEdited) setComment(defaultComment(value));
+  };
+
+  const generate = async (event: Event) => {
+    event.preventDefault();
+    if (!ready) return;
+    setError('');
+    setStage('generating');
+    const spec: KeyGenSpec = type === 'rsa' ? { type, bits } : { type };
+    const reply = await runKeyJob({ type: 'generate', spec, comment: comment.trim(), ident: ident.trim(), passphrase: pass, keep }, setStage);
+    setStage(null);
+    if (reply.type === 'generated') {
+      setPass('');
+      setPass2('');
+      setAllowEmpty(false);
+      onDone({ ...reply, ident: ident.trim() });
+      void refreshKeys();
+    } else if (reply.type === 'error') setError(keyErrorText(reply));
+  };
+
+  return (
+    <form class="key-generate" onSubmit={(e) => void generate(e)} data-testid="keys-generate-form">
+      <h3>{t('keys.gen.title')}</h3>
+      <div class="options">
+        <label>
+          {t('keys.gen.type')}
+          <select data-testid="keys-type" value={type} disabled={!!stage} onChange={(e) => chooseType((e.currentTarget as HTMLSelectElement).value as KeyGenSpec['type'])}>
+            <option value="rsa">{t('keys.gen.type.rsa')}</option>
+            <option value="ed25519">{t('keys.gen.type.ed25519')}</option>
+          </select>
+        </label>
+        {type === 'rsa' && (
+          <label>
+            {t('keys.gen.bits')}
+            <select data-testid="keys-bits" value={String(bits)} disabled={!!stage} onChange={(e) => setBits(Number((e.currentTarget as HTMLSelectElement).value) as 2048 | 3072 | 4096)}>
+              {RSA_SIZES.map((b) => <option key={b} value={String(b)}>{b}</option>)}
+            </select>
+            <span class="hint">{t('keys.gen.bits.hint')}</span>
+          </label>
+        )}
+        <label>
+          {t('keys.gen.comment')}
+          <input type="text" data-testid="keys-comment" value={comment} disabled={!!stage} onInput={(e) => { setComment((e.currentTarget as HTMLInputElement).value); setCommentEdited(true); }} />
+        </label>
+        <label>
+          {t('keys.gen.ident')}
+          <input type="text" data-testid="keys-ident" value={ident} disabled={!!stage} autocomplete="username" onInput={(e) => setIdent((e.currentTarget as HTMLInputElement).value)} />
+          <span class="hint">{t('keys.gen.ident.hint')}</span>
+        </label>
+      </div>
+      <div class="options">
+        <label>
+          {t('keys.gen.passphrase')}
+          <input type="password" data-testid="keys-pass" value={pass} disabled={!!stage} autocomplete="new-password" onInput={(e) => setPass((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <label>
+          {t('keys.gen.passphrase2')}
+          <input type="password" data-testid="keys-pass2" value={pass2} disabled={!!stage} autocomplete="new-password" onInput={(e) => setPass2((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+      </div>
+      <p class="hint">{t('keys.gen.passphrase.hint')}</p>
+      {mismatch && <p class="error" data-testid="keys-mismatch">{t('keys.gen.mismatch')}</p>}
+      {empty && (
+        <div class="alert" data-testid="keys-empty-warning">
+          <p>{t('keys.gen.emptyWarning')}</p>
+          <label>
+            <input type="checkbox" data-testid="keys-allow-empty" checked={allowEmpty} onChange={(e) => setAllowEmpty((e.currentTarget as HTMLInputElement).checked)} /> {t('keys.gen.emptyConfirm')}
+          </label>
+        </div>
+      )}
+      <p>
+        <label>
+          <input type="checkbox" data-testid="keys-keep" checked={keep} disabled={!!stage} onChange={(e) => setKeep((e.currentTarget as HTMLInputElement).checked)} /> {t('keys.gen.keep')}
+        </label>
+      </p>
+      <div class="actions">
+        <button type="submit" class="primary" data-testid="keys-generate" disabled={!ready}>{t('keys.gen.button')}</button>
+      </div>
+      {stage && (
+        <div class="notice" role="status" data-testid="keys-progress">
+          <progress /> {stage === 'generating' ? t('keys.gen.generating') : t('keys.gen.writing')}
+        </div>
+      )}
+      {error && <p class="alert" role="alert" data-testid="keys-error">{error}</p>}
+    </form>
+  );
+}

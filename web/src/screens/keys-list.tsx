@@ -1,0 +1,55 @@
+// Keys kept in this browser: list, rename, delete. They cannot be exported: the UI says so.
+import { useEffect } from 'preact/hooks';
+import { language, t } from '../i18n/index.ts';
+import { deleteKey, refreshKeys, renameKey, storeAvailable, storedKeys } from '../services/key-list.ts';
+
+export function KeysList() {
+  useEffect(() => {
+    void refreshKeys();
+  }, []);
+  const list = storedKeys.value;
+  const date = (iso: string) => new Date(iso).toLocaleDateString(language.value === 'en' ? 'en-GB' : `${language.value}-BE`);
+  return (
+    <section class="key-list">
+      <h3>{t('keys.store.title')}</h3>
+      <p class="notice">{t('keys.store.note')}</p>
+      {!storeAvailable.value && <p class="alert">{t('keys.store.unavailable')}</p>}
+      {list.length === 0 ? (
+        <p class="hint" data-testid="keys-store-empty">{t('keys.store.empty')}</p>
+      ) : (
+        <table class="files" data-testid="keys-store">
+          <thead>
+            <tr>
+              <th>{t('common.name')}</th>
+              <th>{t('keys.store.type')}</th>
+              <th>{t('keys.fp.sha256')}</th>
+              <th>{t('keys.store.created')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((k) => (
+              <tr key={k.id} data-testid="keys-stored-row" data-fingerprint={k.sha256}>
+                <td data-testid="keys-stored-name">{k.name}</td>
+                <td>{k.type} {k.bits}</td>
+                <td class="mono">{k.sha256}</td>
+                <td>{date(k.created)}</td>
+                <td>
+                  <div class="actions">
+                    <button type="button" data-testid="keys-rename" onClick={() => {
+                      const name = window.prompt(t('keys.store.renamePrompt'), k.name);
+                      if (name && name.trim()) void renameKey(k.id, name);
+                    }}>{t('keys.store.rename')}</button>
+                    <button type="button" class="danger" data-testid="keys-delete" onClick={() => {
+                      if (window.confirm(t('keys.store.deleteConfirm', { name: k.name }))) void deleteKey(k.id);
+                    }}>{t('keys.store.delete')}</button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

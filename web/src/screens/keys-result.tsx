@@ -1,0 +1,121 @@
+// A freshly made key: its files to save (which client takes which), fingerprints, copy, and the
+// "mail it to the registry" helper.
+import { useState } from 'preact/hooks';
+import type { KeyFileOutput } from '../../../core/keys/index.ts';
+import { t } from '../i18n/index.ts';
+import { KEY_MAIL_PROFILES, mailtoLink, sectorFor } from '../services/key-mail.ts';
+import { downloadBlob } from '../services/sidecar-output.ts';
+import type { GeneratedKey } from './keys-generate.tsx';
+
+function fileText(role: KeyFileOutput['role']): string {
+  switch (role) {
+    case 'rfc4716':
+      return t('keys.file.rfc4716');
+    case 'authorized-keys':
+      return t('keys.file.authorized-keys');
+    case 'ppk3':
+      return t('keys.file.ppk3');
+    case 'ppk2':
+      return t('keys.file.ppk2');
+    case 'openssh-private':
+      return t('keys.file.openssh-private');
+  }
+}
+
+function MailHelper({ result, ascName }: { result: GeneratedKey; ascName: string }) {
+  const profile = KEY_MAIL_PROFILES[0]!;
+  const [username, setUsername] = useState(result.ident);
+  const [sectorId, setSectorId] = useState(sectorFor(profile, result.ident)?.id ?? profile.sectors[0]!.id);
+  const [chief, setChief] = useState('');
+  const sector = profile.sectors.find((s) => s.id === sectorId) ?? profile.sectors[0]!;
+  const href = mailtoLink({
+    to: profile.to,
+    cc: [sector.cc, chief],
+    subject: profile.subject(username),
+    body: t('keys.mail.body', { file: ascName, username: username.trim(), fingerprint: result.summary.sha256 }),
+  });
+  return (
+    <div class="key-mail" data-testid="keys-mail">
+      <h3>{t('keys.mail.title')}</h3>
+      <div class="options">
+        <label>
+          {t('keys.mail.profile')}
+          <select value={profile.id} disabled>
+            {KEY_MAIL_PROFILES.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('keys.mail.username')}
+          <input type="text" data-testid="keys-mail-username" value={username} onInput={(e) => {
+            const v = (e.currentTarget as HTMLInputElement).value;
+            setUsername(v);
+            const s = sectorFor(profile, v);
+            if (s) setSectorId(s.id);
+          }} />
+        </label>
+        <label>
+          {t('keys.mail.sector')}
+          <select data-testid="keys-mail-sector" value={sector.id} onChange={(e) => setSectorId((e.currentTarget as HTMLSelectElement).value)}>
+            {profile.sectors.map((s) => <option key={s.id} value={s.id}>{t(s.labelKey)}</option>)}
+          </select>
+        </label>
+        <label>
+          {t('keys.mail.chief')}
+          <input type="email" data-testid="keys-mail-chief" value={chief} onInput={(e) => setChief((e.currentTarget as HTMLInputElement).value)} />
+        </label>
+      </div>
+      <p class="hint">{t('keys.mail.attach', { file: ascName })}</p>
+      <div class="actions">
+        <a href={href} data-testid="keys-mail-link">{t('keys.mail.open')}</a>
+      </div>
+    </div>
+  );
+}
+
+export function KeysResult({ result }: { result: GeneratedKey }) {
+  const [copied, setCopied] = useState(false);
+  const name = (role: KeyFileOutput['role']) => result.files.find((f) => f.role === role)?.name ?? '';
+  const publicLine = result.files.find((f) => f.role === 'authorized-keys')?.content.trim() ?? '';
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(publicLine);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section class="key-result notice" data-testid="keys-result">
+      <h3>{t('keys.result.title')}</h3>
+      <p class="alert">{t('keys.result.backup')}</p>
+      <dl>
+        <dt>{t('keys.fp.sha256')}</dt>
+        <dd class="mono" data-testid="keys-fp-sha256">{result.summary.sha256}</dd>
+        <dt>{t('keys.fp.md5')}</dt>
+        <dd class="mono" data-testid="keys-fp-md5">{result.summary.md5}</dd>
+      </dl>
+      {result.stored && <p class="ok">{t('keys.result.kept', { name: result.stored.name })}</p>}
+      <table class="files">
+        <tbody>
+          {result.files.map((f) => (
+            <tr key={f.role}>
+              <td class="mono">{f.name}</td>
+              <td>{fileText(f.role)}</td>
+              <td>
+                <button type="button" data-testid={`keys-download-${f.role}`} onClick={() => downloadBlob(f.name, new Blob([f.content], { type: 'application/octet-stream' }))}>
+                  {t('keys.download')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>{t('keys.result.clients', { openssh: name('openssh-private'), asc: name('rfc4716') })}</p>
+      <div class="actions">
+        <button type="button" data-testid="keys-copy" onClick={() => void copy()}>{t('keys.copy')}</button>
+        {copied && <span class="ok">{t('keys.copied')}</span>}
+      </div>
+      <MailHelper result={result} ascName={name('rfc4716')} />
+    </section>
+  );
+}
