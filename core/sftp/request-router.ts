@@ -38,11 +38,15 @@ export interface SentRequest<T> {
 
 const ignore = (): void => undefined;
 
+/** Packets queued together are joined into one channel write up to this size. */
+const COALESCE_LIMIT = 256 * 1024;
+
 export class RequestRouter {
   private readonly pending = new Map<number, Pending>();
   private readonly framer: PacketFramer;
   private nextId = 1;
-  private tail: Promise<void> = Promise.resolve();
+  private outbox: { packet: Uint8Array; resolve(): void; reject(err: unknown): void }[] = [];
+  private flushing: Promise<void> | null = null;
   private failureError: SftpError | null = null;
   private hello: ((packet: Uint8Array) => void) | null = null;
   private endedResolve!: (err: SftpError) => void;
@@ -110,20 +114,59 @@ export class RequestRouter {
   /** Ends the session (idempotent); waiting requests fail with 'session-closed'. */
   async close(): Promise<void> {
     this.fail(new SftpError('session-closed'));
-    await this.tail;
+    await this.flushing;
   }
 
   private send(packet: Uint8Array): Promise<void> {
-    const p = this.tail.then(() => {
-      if (this.failureError) throw this.failureError;
-      return this.channel.write(packet);
+    if (this.failureError) return Promise.reject(this.failureError);
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ packet, resolve, reject });
+      // Start writing after the current burst of requests was queued, so it goes out as one write.
+      if (!this.flushing) this.flushing = Promise.resolve().then(() => this.flush());
     });
-    this.tail = p.then(ignore, (err: unknown) => {
-      this.fail(err instanceof SftpError ? err : new SftpError('connection-lost', 'Sending to the server failed.', { cause: err }));
-    });
-    return p.catch((err: unknown) => {
-      throw this.failureError ?? err;
-    });
+  }
+
+  /**
+   * Writes queued packets in order. Small packets queued together (a burst of READ requests, or
+   * small WRITEs) are joined into one channel write: the SSH layer's cost is per write, not per byte.
+   */
+  private async flush(): Promise<void> {
+    try {
+      for (;;) {
+        const first = this.outbox.shift();
+        if (!first) return;
+        const batch = [first];
+        let size = first.packet.byteLength;
+        while (this.outbox.length > 0 && size + this.outbox[0]!.packet.byteLength <= COALESCE_LIMIT) {
+          const next = this.outbox.shift()!;
+          batch.push(next);
+          size += next.packet.byteLength;
+        }
+        if (this.failureError) {
+          for (const b of batch) b.reject(this.failureError);
+          continue;
+        }
+        let bytes = first.packet;
+        if (batch.length > 1) {
+          bytes = new Uint8Array(size);
+          let pos = 0;
+          for (const b of batch) {
+            bytes.set(b.packet, pos);
+            pos += b.packet.byteLength;
+          }
+        }
+        try {
+          await this.channel.write(bytes);
+        } catch (err) {
+          this.fail(err instanceof SftpError ? err : new SftpError('connection-lost', 'Sending to the server failed.', { cause: err }));
+          for (const b of batch) b.reject(this.failureError ?? err);
+          continue;
+        }
+        for (const b of batch) b.resolve();
+      }
+    } finally {
+      this.flushing = null;
+    }
   }
 
   private async pump(): Promise<void> {
@@ -179,6 +222,7 @@ export class RequestRouter {
     this.failureError = err;
     for (const w of this.pending.values()) w.reject(err);
     this.pending.clear();
+    for (const queued of this.outbox.splice(0)) queued.reject(err);
     this.endedResolve(err);
     this.channel.close().catch(ignore);
   }

@@ -20,6 +20,7 @@ type Settled = { ok: true } | { ok: false; error: unknown };
 
 export const DEFAULT_WINDOW = 64;
 export const DEFAULT_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+const UNSENT_BYTES = 256 * 1024;
 
 export function cancelledError(signal: AbortSignal | undefined): SftpError {
   const reason: unknown = signal?.reason;
@@ -36,6 +37,10 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
   const maxBytes = Math.max(session.writeChunk, options.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT);
   const inflight: { end: number; length: number; settled: Promise<Settled> }[] = [];
   let inflightBytes = 0;
+  // Small pieces may queue a little so the router can join them into one channel write; big ones
+  // wait for the channel (its window is the backpressure that keeps the source from racing ahead).
+  const maxUnsent = Math.max(1, Math.floor(UNSENT_BYTES / session.writeChunk));
+  const unsent: Promise<void>[] = [];
   let offset = startOffset;
   let failure: unknown = null;
 
@@ -62,7 +67,8 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
       offset += piece.byteLength;
       inflightBytes += piece.byteLength;
       inflight.push({ end: offset, length: piece.byteLength, settled: req.reply.then((): Settled => ({ ok: true }), (error: unknown): Settled => ({ ok: false, error })) });
-      await req.sent;
+      unsent.push(req.sent);
+      while (unsent.length >= maxUnsent) await unsent.shift();
     }
     if (options.signal?.aborted) throw cancelledError(options.signal);
   } catch (err) {

@@ -13,6 +13,8 @@ export interface ClientPacket {
 export class FakeSftpServer {
   readonly channel: SshChannelStream;
   closed = false;
+  /** Number of channel writes the client made. */
+  writes = 0;
   private toClient: (Uint8Array | null)[] = [];
   private clientWaiter: (() => void) | null = null;
   private fromClient = new Uint8Array(0);
@@ -22,6 +24,7 @@ export class FakeSftpServer {
     this.channel = {
       write: async (data) => {
         if (this.closed) throw new Error('fake channel closed');
+        this.writes++;
         const merged = new Uint8Array(this.fromClient.byteLength + data.byteLength);
         merged.set(this.fromClient);
         merged.set(data, this.fromClient.byteLength);

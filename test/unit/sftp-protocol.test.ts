@@ -210,3 +210,16 @@ test('pipelined reads: short reads and EOF are delivered in order', async () => 
   assert.equal(total, file.length);
   assert.deepEqual(Buffer.concat(received), Buffer.from(file));
 });
+
+test('a burst of requests goes out as one channel write, replies still matched by id', async () => {
+  const server = new FakeSftpServer();
+  const session = await openSession(server);
+  const before = server.writes;
+  const stats = Array.from({ length: 20 }, (_, i) => session.stat(`/f${i}`));
+  const requests = [];
+  for (let i = 0; i < 20; i++) requests.push(await server.nextPacket());
+  assert.equal(server.writes - before, 1);
+  for (const r of requests.reverse()) server.send(packet(FXP.ATTRS, r.id, 1, BigInt(r.id)));
+  const sizes = (await Promise.all(stats)).map((a) => a.size);
+  assert.deepEqual(sizes, requests.reverse().map((r) => r.id));
+});
