@@ -39,6 +39,7 @@ export interface ConnectRequest {
 }
 
 export interface ConnectedInfo {
+  user: string;
   hostKey: HostKeyView;
   algorithms: { kex: string; hostKey: string; cipher: string; mac: string; strictKex: boolean };
   serverVersion: string;

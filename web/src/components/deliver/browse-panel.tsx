@@ -1,0 +1,159 @@
+// Browse the server: list, sort, open folders, download, rename, delete (with confirmation), new
+// folder. A write-only drop box cannot be listed: the panel says so and delivery still works.
+import { useEffect, useState } from 'preact/hooks';
+import { describeError } from '../../i18n/describe-error.ts';
+import { formatBytes, language, t } from '../../i18n/index.ts';
+import {
+  connectedInfo, download, downloadProgress, listFolder, makeFolder, removeFile, removeFolder, renamePath, SessionRequestError,
+} from '../../services/session-client.ts';
+import { downloadBlob } from '../../services/sidecar-output.ts';
+import type { RemoteEntry } from '../../workers/session-protocol.ts';
+
+type SortKey = 'name' | 'size' | 'mtime';
+
+type SavePicker = (options?: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
+
+function join(dir: string, name: string): string {
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
+}
+
+function parent(dir: string): string {
+  const i = dir.replace(/\/+$/, '').lastIndexOf('/');
+  return i <= 0 ? '/' : dir.slice(0, i);
+}
+
+export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string; refreshToken: number }) {
+  const [path, setPath] = useState(startFolder);
+  const [entries, setEntries] = useState<RemoteEntry[] | null>(null);
+  const [status, setStatus] = useState<{ kind: 'noListing' | 'error' | 'info'; text: string } | null>(null);
+  const [sort, setSort] = useState<{ key: SortKey; up: boolean }>({ key: 'name', up: true });
+
+  const load = async (dir: string) => {
+    setStatus(null);
+    try {
+      setEntries(await listFolder(dir));
+    } catch (err) {
+      setEntries(null);
+      if (err instanceof SessionRequestError && err.code === 'permission-denied') setStatus({ kind: 'noListing', text: t('browse.noListing') });
+      else setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+    }
+  };
+  useEffect(() => setPath(startFolder), [startFolder]);
+  useEffect(() => void load(path), [path, refreshToken]);
+
+  const act = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (err) {
+      setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+      return;
+    }
+    await load(path);
+  };
+
+  const get = async (entry: RemoteEntry) => {
+    const full = join(path, entry.name);
+    const picker = (globalThis as { showSaveFilePicker?: SavePicker }).showSaveFilePicker;
+    try {
+      let target: FileSystemFileHandle | undefined;
+      if (picker) {
+        try {
+          target = await picker({ suggestedName: entry.name });
+        } catch {
+          return; // the user closed the dialog
+        }
+      }
+      const result = await download(full, target);
+      if (result.blob) downloadBlob(entry.name, result.blob);
+      setStatus({ kind: 'info', text: t('browse.downloaded', { name: entry.name, bytes: formatBytes(result.bytes) }) });
+    } catch (err) {
+      setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+    } finally {
+      downloadProgress.value = null;
+    }
+  };
+
+  const sorted = [...(entries ?? [])].sort((a, b) => {
+    if (a.isDir !== b.isDir) return a.isDir ? -1 : 1;
+    const dir = sort.up ? 1 : -1;
+    if (sort.key === 'name') return a.name.localeCompare(b.name, language.value) * dir;
+    return ((a[sort.key] ?? 0) - (b[sort.key] ?? 0)) * dir;
+  });
+  const header = (key: SortKey, label: string) => (
+    <th>
+      <button type="button" class="link" onClick={() => setSort({ key, up: sort.key === key ? !sort.up : true })}>
+        {label}{sort.key === key ? (sort.up ? ' ▲' : ' ▼') : ''}
+      </button>
+    </th>
+  );
+  const dl = downloadProgress.value;
+
+  return (
+    <section class="panel" data-testid="browse-panel">
+      <h3>{t('browse.title')}</h3>
+      <div class="actions">
+        <span class="mono" data-testid="browse-path">{path}</span>
+        <button type="button" disabled={path === '/' || !connectedInfo.value} onClick={() => setPath(parent(path))}>{t('browse.up')}</button>
+        <button type="button" onClick={() => void load(path)}>{t('browse.refresh')}</button>
+        <button
+          type="button"
+          data-testid="browse-mkdir"
+          onClick={() => {
+            const name = window.prompt(t('browse.newFolderName'))?.trim();
+            if (name && !name.includes('/')) void act(() => makeFolder(join(path, name)));
+          }}
+        >
+          {t('browse.newFolder')}
+        </button>
+      </div>
+      {status && <p class={status.kind === 'error' ? 'alert' : 'notice'} data-testid="browse-status" data-kind={status.kind}>{status.text}</p>}
+      {dl && <p class="hint">{t('browse.downloading', { name: dl.path, bytes: formatBytes(dl.bytes) })}</p>}
+      {entries && entries.length === 0 && <p class="hint">{t('browse.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <table class="files" data-testid="browse-table">
+          <thead>
+            <tr>
+              {header('name', t('common.name'))}
+              {header('size', t('common.size'))}
+              {header('mtime', t('browse.date'))}
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((e) => (
+              <tr key={e.name} data-testid="browse-row" data-name={e.name}>
+                <td class="name">
+                  {e.isDir ? <button type="button" class="link" onClick={() => setPath(join(path, e.name))}>📁 {e.name}</button> : e.name}
+                </td>
+                <td class="num">{e.isDir || e.size === undefined ? '' : formatBytes(e.size)}</td>
+                <td>{e.mtime ? new Date(e.mtime * 1000).toLocaleString(language.value) : ''}</td>
+                <td class="row-actions">
+                  {!e.isDir && <button type="button" onClick={() => void get(e)}>{t('browse.download')}</button>}
+                  <button
+                    type="button"
+                    onClick={() => {
+                      const to = window.prompt(t('browse.renameTo', { name: e.name }), e.name)?.trim();
+                      if (to && to !== e.name && !to.includes('/')) void act(() => renamePath(join(path, e.name), join(path, to)));
+                    }}
+                  >
+                    {t('browse.rename')}
+                  </button>
+                  <button
+                    type="button"
+                    class="danger"
+                    data-testid="browse-delete"
+                    onClick={() => {
+                      if (window.confirm(t('browse.confirmDelete', { name: e.name }))) void act(() => (e.isDir ? removeFolder(join(path, e.name)) : removeFile(join(path, e.name))));
+                    }}
+                  >
+                    {t('browse.delete')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,180 @@
+// Choose the server profile, the account, and a key or password; then connect. Failures are
+// shown in the user's language with what to do next.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { checkKeyAgainstProfile, ProfileFileError, type KeyType, type ServerProfile } from '../../../../core/delivery/profile.ts';
+import { describeError } from '../../i18n/describe-error.ts';
+import { language, t } from '../../i18n/index.ts';
+import { refreshKeys, storedKeys } from '../../services/key-list.ts';
+import {
+  allProfiles, customProfiles, deleteProfile, exportAllProfiles, gatewayTargets, importProfileFile, loadGatewayTargets, loadProfiles, publishedFingerprints,
+} from '../../services/profile-store.ts';
+import { connect, connectionError, connectionState } from '../../services/session-client.ts';
+import { downloadBlob } from '../../services/sidecar-output.ts';
+
+const LAST_PROFILE = 'courier.deliver.profile';
+const userKey = (profileId: string) => `courier.deliver.user.${profileId}`;
+
+function keyTypeOf(sshType: string): KeyType {
+  return sshType === 'ssh-rsa' ? 'rsa' : sshType === 'ssh-ed25519' ? 'ed25519' : 'ecdsa';
+}
+
+function remember(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // private mode
+  }
+}
+
+function recall(key: string): string {
+  try {
+    return localStorage.getItem(key) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => void }) {
+  const profiles = allProfiles();
+  const [profileId, setProfileId] = useState(() => recall(LAST_PROFILE) || 'demo');
+  const profile = profiles.find((p) => p.id === profileId) ?? profiles[0]!;
+  const [username, setUsername] = useState(() => recall(userKey(profile.id)));
+  const [method, setMethod] = useState<'key' | 'password'>(profile.authMethods.includes('publickey') ? 'key' : 'password');
+  const [keyId, setKeyId] = useState('');
+  const [password, setPassword] = useState('');
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    void loadProfiles();
+    void loadGatewayTargets();
+    void refreshKeys();
+  }, []);
+  useEffect(() => {
+    onProfile(profile);
+    setUsername(recall(userKey(profile.id)));
+    setMethod(profile.authMethods.includes('publickey') ? 'key' : 'password');
+  }, [profile.id]);
+  useEffect(() => {
+    if (!keyId && storedKeys.value[0]) setKeyId(storedKeys.value[0].id);
+  }, [storedKeys.value]);
+
+  const targets = gatewayTargets.value;
+  const inGateway = Array.isArray(targets) ? targets.some((g) => g.id === profile.targetId) : true;
+  const key = storedKeys.value.find((k) => k.id === keyId);
+  const keyCheck = key ? checkKeyAgainstProfile(profile, { type: keyTypeOf(key.type), bits: key.bits }) : { ok: true as const };
+  const usernameOk = !profile.username?.pattern || username === '' || new RegExp(profile.username.pattern).test(username);
+  const passwordAllowed = profile.authMethods.includes('password') || profile.authMethods.includes('keyboard-interactive');
+  const keyAllowed = profile.authMethods.includes('publickey');
+  const busy = connectionState.value === 'connecting';
+  const canConnect = !busy && username.trim() !== '' && usernameOk && inGateway && targets !== 'unreachable' &&
+    (method === 'key' ? Boolean(key) && keyCheck.ok : password !== '');
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!canConnect) return;
+    remember(LAST_PROFILE, profile.id);
+    remember(userKey(profile.id), username.trim());
+    await connect({
+      targetId: profile.targetId,
+      username: username.trim(),
+      auth: method === 'key' ? { kind: 'key', keyId } : { kind: 'password', password },
+      publishedFingerprints: publishedFingerprints(profile),
+      uploadFolder: profile.uploadFolder,
+      sidecar: profile.sidecar,
+      tempRename: profile.tempRename,
+      profileId: profile.id,
+      profileLabel: profile.label,
+    }).catch(() => undefined);
+    setPassword('');
+  };
+
+  return (
+    <form class="panel" data-testid="connect-panel" onSubmit={(e) => void submit(e)}>
+      <div class="options">
+        <label>
+          {t('deliver.profile')}
+          <select data-testid="profile" value={profile.id} onChange={(e) => setProfileId((e.currentTarget as HTMLSelectElement).value)}>
+            {profiles.map((p) => (
+              <option key={p.id} value={p.id}>{p.label}{p.builtIn ? '' : ` ${t('deliver.profile.custom')}`}</option>
+            ))}
+          </select>
+        </label>
+        <div class="actions">
+          <button type="button" onClick={() => fileInput.current?.click()}>{t('deliver.profile.import')}</button>
+          <button type="button" onClick={() => downloadBlob('sftp-courier-profiles.json', exportAllProfiles())}>{t('deliver.profile.export')}</button>
+          {customProfiles.value.some((p) => p.id === profile.id) && (
+            <button type="button" class="danger" onClick={() => void deleteProfile(profile.id)}>{t('deliver.profile.delete')}</button>
+          )}
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,application/json"
+            hidden
+            data-testid="profile-import"
+            onChange={async (e) => {
+              const input = e.currentTarget as HTMLInputElement;
+              const file = input.files?.[0];
+              input.value = '';
+              if (!file) return;
+              try {
+                const n = await importProfileFile(await file.text());
+                setNotice({ kind: 'ok', text: t('deliver.profile.imported', { n }) });
+              } catch (err) {
+                setNotice({ kind: 'error', text: t('deliver.profile.importFailed', { problems: err instanceof ProfileFileError ? err.problems.join('; ') : String(err) }) });
+              }
+            }}
+          />
+        </div>
+      </div>
+      {notice && <p class={notice.kind === 'ok' ? 'notice' : 'alert'} role="status">{notice.text}</p>}
+      {profile.notes?.[language.value] && <p class="notice">{profile.notes[language.value]}</p>}
+      {targets === 'unreachable' && <p class="alert">{t('deliver.profile.gatewayUnreachable')}</p>}
+      {!inGateway && <p class="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
+      <div class="options">
+        <label>
+          {t('deliver.username')}
+          <input type="text" data-testid="username" autocomplete="username" value={username} placeholder={profile.username ? t('deliver.username.hint', { example: profile.username.example }) : ''} onInput={(e) => setUsername((e.currentTarget as HTMLInputElement).value)} />
+          {!usernameOk && <span class="error">{t('deliver.username.invalid', { example: profile.username?.example ?? '' })}</span>}
+        </label>
+        {keyAllowed && passwordAllowed && (
+          <label>
+            {t('deliver.auth')}
+            <select data-testid="auth-method" value={method} onChange={(e) => setMethod((e.currentTarget as HTMLSelectElement).value as 'key' | 'password')}>
+              <option value="key">{t('deliver.auth.key')}</option>
+              <option value="password">{t('deliver.auth.password')}</option>
+            </select>
+          </label>
+        )}
+        {method === 'key' && keyAllowed && (
+          <label>
+            {t('deliver.auth.key')}
+            {storedKeys.value.length === 0 ? (
+              <span class="warn">{t('deliver.auth.noKeys')}</span>
+            ) : (
+              <select data-testid="login-key" value={keyId} onChange={(e) => setKeyId((e.currentTarget as HTMLSelectElement).value)}>
+                {storedKeys.value.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.type} {k.bits} — {k.sha256.slice(0, 20)}…</option>)}
+              </select>
+            )}
+            {!keyCheck.ok && key && (
+              <span class="error">{t('deliver.auth.keyTooWeak', { need: `RSA ${profile.key?.rsaBits ?? profile.key?.minRsaBits}`, have: `${key.type} ${key.bits}` })}</span>
+            )}
+          </label>
+        )}
+        {method === 'password' && passwordAllowed && (
+          <label>
+            {t('deliver.password')}
+            <input type="password" data-testid="password" autocomplete="current-password" value={password} onInput={(e) => setPassword((e.currentTarget as HTMLInputElement).value)} />
+            {profile.passwordMaxAgeDays && <span class="hint">{t('deliver.passwordExpiry', { days: profile.passwordMaxAgeDays })}</span>}
+          </label>
+        )}
+      </div>
+      <div class="actions">
+        <button type="submit" class="primary" data-testid="connect" disabled={!canConnect}>{busy ? t('deliver.connecting') : t('deliver.connect')}</button>
+      </div>
+      {connectionError.value && connectionState.value !== 'connecting' && (
+        <p class="alert" role="alert" data-testid="connect-error" data-code={connectionError.value.code}>{describeError(connectionError.value)}</p>
+      )}
+    </form>
+  );
+}

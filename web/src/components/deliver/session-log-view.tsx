@@ -1,0 +1,22 @@
+// FileZilla-like log of this session, without secrets, with a copy button for the help line.
+import { useState } from 'preact/hooks';
+import { t } from '../../i18n/index.ts';
+import { sessionLog } from '../../services/session-client.ts';
+
+export function SessionLogView() {
+  const [copied, setCopied] = useState(false);
+  const entries = sessionLog.value;
+  const text = entries.map((e) => `${e.at} ${e.level.toUpperCase().padEnd(5)} ${e.message}`).join('\n');
+  return (
+    <section class="panel" data-testid="session-log">
+      <h3>{t('log.title')}</h3>
+      <div class="actions">
+        <button type="button" data-testid="log-copy" disabled={entries.length === 0} onClick={() => void navigator.clipboard.writeText(text + '\n').then(() => setCopied(true))}>
+          {t('log.copy')}
+        </button>
+        {copied && <span class="hint">{t('log.copied')}</span>}
+      </div>
+      <pre class="log">{entries.length === 0 ? t('log.empty') : text}</pre>
+    </section>
+  );
+}

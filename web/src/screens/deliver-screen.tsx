@@ -1,0 +1,77 @@
+// Deliver: connect to a registry server, browse it, and send data files with their .hash files.
+import { useEffect, useState } from 'preact/hooks';
+import type { ServerProfile } from '../../../core/delivery/profile.ts';
+import { BrowsePanel } from '../components/deliver/browse-panel.tsx';
+import { ConnectPanel } from '../components/deliver/connect-panel.tsx';
+import { ExistingFileDialog } from '../components/deliver/existing-dialog.tsx';
+import { HostKeyDialog } from '../components/deliver/host-key-dialog.tsx';
+import { SendPanel } from '../components/deliver/send-panel.tsx';
+import { SessionLogView } from '../components/deliver/session-log-view.tsx';
+import { t } from '../i18n/index.ts';
+import { connectedInfo, connectionState, disconnect, queues, warmUpSession } from '../services/session-client.ts';
+
+const IDLE_MINUTES = 15;
+
+function joinFolder(home: string, folder: string): string {
+  if (!folder) return home;
+  return home.endsWith('/') ? `${home}${folder}` : `${home}/${folder}`;
+}
+
+function useIdleLogout(active: boolean, onIdle: () => void): void {
+  useEffect(() => {
+    if (!active) return;
+    let last = Date.now();
+    const touch = () => (last = Date.now());
+    const events = ['pointerdown', 'keydown', 'wheel'] as const;
+    for (const e of events) window.addEventListener(e, touch, { passive: true });
+    const timer = setInterval(() => {
+      const busy = Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
+      if (busy) touch();
+      else if (Date.now() - last > IDLE_MINUTES * 60_000) onIdle();
+    }, 30_000);
+    return () => {
+      clearInterval(timer);
+      for (const e of events) window.removeEventListener(e, touch);
+    };
+  }, [active]);
+}
+
+export function DeliverScreen() {
+  const [profile, setProfile] = useState<ServerProfile | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  const [idleOut, setIdleOut] = useState(false);
+  const info = connectedInfo.value;
+  const state = connectionState.value;
+  const connected = info !== null && (state === 'connected' || state === 'lost');
+  useEffect(() => warmUpSession(), []);
+  useIdleLogout(connected, () => {
+    setIdleOut(true);
+    void disconnect();
+  });
+  const folder = info && profile ? joinFolder(info.home, profile.uploadFolder) : '';
+
+  return (
+    <section class="screen" data-testid="deliver-screen">
+      <h2>{t('nav.deliver')}</h2>
+      <HostKeyDialog />
+      <ExistingFileDialog />
+      {idleOut && !connected && <p class="notice">{t('deliver.idleLogout', { minutes: IDLE_MINUTES })}</p>}
+      {!connected && <ConnectPanel onProfile={setProfile} />}
+      {connected && info && (
+        <>
+          <div class="session-bar" data-testid="session-bar">
+            <div>
+              <strong>{t('deliver.connected', { server: profile?.label ?? info.hostKey.target, user: info.user })}</strong>
+              <div class="hint mono" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
+            </div>
+            <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>
+          </div>
+          {state === 'lost' && <p class="banner" role="status">{t('deliver.lost')}</p>}
+          <SendPanel folder={folder} onDelivered={() => setRefresh((n) => n + 1)} />
+          <BrowsePanel startFolder={folder} refreshToken={refresh} />
+        </>
+      )}
+      <SessionLogView />
+    </section>
+  );
+}
