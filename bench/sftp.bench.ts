@@ -14,6 +14,7 @@ import { connectTcp } from '../core/ssh/transport-node.ts';
 import { connectSsh } from '../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../core/ssh/host-key-policy.ts';
 import { downloadFile, SftpSession, uploadFile, type SeekableSource } from '../core/sftp/index.ts';
+import { CryptoSshUserKey, readPrivateKeyFile } from '../core/keys/index.ts';
 
 const MiB = 1024 * 1024;
 const SIZE = 256 * MiB;
@@ -36,6 +37,8 @@ const local = join(dir, 'payload.bin');
 readFileSync(local); // page cache
 const key = join(dir, 'id_ed25519');
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+// Key auth for every client (the test user's password changes whenever any sshd harness starts).
+const userKey = await CryptoSshUserKey.fromMaterial((await readPrivateKeyFile(readFileSync(key))).key);
 const source: SeekableSource = { size: SIZE, openAt: (o) => createReadStream(local, { start: o, highWaterMark: 1024 * 1024 }) };
 
 interface Client {
@@ -51,7 +54,7 @@ const clients: Client[] = [
         target: `${sshd.host}:${sshd.port}`,
         username: sshd.user,
         hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }),
-        auth: { password: sshd.password },
+        auth: { key: userKey },
         algorithms: { ciphers: [cipher], macs: [mac] },
       });
       const session = await SftpSession.open(await ssh.openSubsystem('sftp'));
@@ -62,7 +65,7 @@ const clients: Client[] = [
     name: 'core/sftp over ssh2 channel',
     async open(sshd, cipher, mac) {
       const conn = await openSsh2SftpChannel({
-        host: sshd.host, port: sshd.port, username: sshd.user, password: sshd.password,
+        host: sshd.host, port: sshd.port, username: sshd.user, privateKey: readFileSync(key),
         algorithms: { cipher: [cipher] as never, hmac: [mac] as never },
       });
       const session = await SftpSession.open(conn.channel);
