@@ -190,7 +190,8 @@ export class Relay {
   private fromClient(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closing' || this.phase === 'closed') return;
     if (!isBinary) return this.end('binaryOnly', 'gateway');
-    const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    // With the server's default binaryType the message is one Buffer; no copy needed.
+    const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     this.bytesToTarget += chunk.length;
     this.touch();
     if (!this.tcp) {
