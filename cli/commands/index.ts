@@ -7,5 +7,6 @@ import { uploadCommand } from './upload.ts';
 import { lsCommand } from './ls.ts';
 import { getCommand } from './get.ts';
 import { rmCommand } from './rm.ts';
+import { deliverCommand } from './deliver.ts';
 
-export const COMMANDS: CliCommand[] = [hashCommand, keygenCommand, keyCommand, uploadCommand, lsCommand, getCommand, rmCommand];
+export const COMMANDS: CliCommand[] = [hashCommand, keygenCommand, keyCommand, uploadCommand, lsCommand, getCommand, rmCommand, deliverCommand];

@@ -71,6 +71,8 @@ export class DeliveryRun {
   private readonly controller = new AbortController();
   private readonly itemControllers = new Map<number, AbortController>();
   private receipt: DeliveryReceipt | null = null;
+  /** A connect failure no retry can fix (host key, authentication): the run stops. */
+  private fatal: { code: string; message: string } | null = null;
 
   constructor(pairs: PairSource[], private readonly options: DeliveryRunOptions) {
     this.items = pairs.map((pair, i) => ({ id: i + 1, pair, state: 'queued', bytesDone: 0, attempts: 0 }));
@@ -140,7 +142,13 @@ export class DeliveryRun {
         item.attempts++;
         this.changed();
         try {
-          const session = await this.ensureSession();
+          let session: DeliverySession;
+          try {
+            session = await this.ensureSession();
+          } catch (err) {
+            if (!isConnectionError(err)) this.fatal = describe(err);
+            throw err;
+          }
           const receipt = await deliverPair(session.sftp, item.pair, {
             folder: this.options.profile.uploadFolder,
             sidecar: this.options.profile.sidecar,
@@ -193,14 +201,25 @@ export class DeliveryRun {
     }
   }
 
+  /** Why the run stopped early, when a connection could not be made at all. */
+  get fatalError(): { code: string; message: string } | null {
+    return this.fatal;
+  }
+
   /** Sends every queued item in order and returns the receipt (also when some failed). */
   async run(): Promise<DeliveryReceipt> {
     try {
       for (const item of this.items) {
         if (this.controller.signal.aborted) break;
         if (item.state !== 'queued') continue;
+        if (this.fatal) {
+          item.state = 'failed';
+          item.error = this.fatal;
+          continue;
+        }
         await this.deliverItem(item);
       }
+      this.changed();
     } finally {
       await this.dropSession();
     }
@@ -211,6 +230,7 @@ export class DeliveryRun {
   async retry(itemId: number): Promise<DeliveryReceipt> {
     const item = this.items.find((i) => i.id === itemId);
     if (item && (item.state === 'failed' || item.state === 'cancelled')) {
+      this.fatal = null;
       item.state = 'queued';
       delete item.error;
       item.bytesDone = 0;
