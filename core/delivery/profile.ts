@@ -176,7 +176,7 @@ export function checkKeyAgainstProfile(profile: ServerProfile, key: { type: KeyT
   const need = profile.key;
   if (!need) return { ok: true };
   if (!need.types.includes(key.type)) return { ok: false, reason: 'type', need };
-  if (key.type === 'rsa' && key.bits < (need.rsaBits ?? need.minRsaBits)) return { ok: false, reason: 'size', need };
+  if (key.type === 'rsa' && key.bits < need.minRsaBits) return { ok: false, reason: 'size', need };
   return { ok: true };
 }
 

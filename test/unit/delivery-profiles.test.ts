@@ -51,6 +51,9 @@ test('key requirements: VIKZ wants RSA 4096, RIVM at least 2048', () => {
   assert.deepEqual(checkKeyAgainstProfile(vikz, { type: 'rsa', bits: 4096 }), { ok: true });
   assert.equal(checkKeyAgainstProfile(vikz, { type: 'rsa', bits: 2048 }).ok, false);
   assert.equal((checkKeyAgainstProfile(vikz, { type: 'ed25519', bits: 256 }) as { reason: string }).reason, 'type');
+  const rivm = BUILTIN_PROFILES.find((p) => p.id === 'rivm-cims')!;
+  assert.deepEqual(checkKeyAgainstProfile(rivm, { type: 'rsa', bits: 2048 }), { ok: true });
+  assert.equal(checkKeyAgainstProfile(rivm, { type: 'rsa', bits: 1024 }).ok, false);
 });
 
 test('the session log masks secrets and renders text', () => {

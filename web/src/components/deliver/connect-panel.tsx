@@ -157,7 +157,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
               </select>
             )}
             {!keyCheck.ok && key && (
-              <span class="error">{t('deliver.auth.keyTooWeak', { need: `RSA ${profile.key?.rsaBits ?? profile.key?.minRsaBits}`, have: `${key.type} ${key.bits}` })}</span>
+              <span class="error">{t('deliver.auth.keyTooWeak', { need: `RSA ≥ ${profile.key?.minRsaBits ?? ''}`, have: `${key.type} ${key.bits}` })}</span>
             )}
           </label>
         )}
