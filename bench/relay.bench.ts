@@ -42,7 +42,7 @@ writeFileSync(
     demo: { enabled: false },
   }),
 );
-const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [...(process.env.RELAY_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.RELAY_BENCH_PROFILE] : []), '--import', 'tsx', 'gateway/main.ts', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
 process.once('exit', () => child.kill('SIGKILL'));
 let out = '';
 child.stdout.on('data', (d: Buffer) => {
