@@ -58,6 +58,22 @@ export function connectWebSocket(options: WebSocketOptions): Promise<ByteTranspo
   });
 }
 
+/** Below the gateway's 1 MiB message limit, large enough to amortise per-message costs. */
+const FRAME_BYTES = 256 * 1024;
+
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+const queued: (() => void)[] = [];
+if (channel) {
+  channel.port1.onmessage = () => queued.shift()?.();
+  // In Node a listening port would keep the process alive.
+  (channel.port1 as unknown as { unref?: () => void }).unref?.();
+}
+function nextMacrotask(fn: () => void): void {
+  if (!channel) return void setTimeout(fn, 0);
+  queued.push(fn);
+  channel.port2.postMessage(0);
+}
+
 class WebSocketTransport implements ByteTransport {
   private closeHandler: ((e?: SshConnectionError) => void) | null = null;
   private dataHandler: ((chunk: Uint8Array) => void) | null = null;
@@ -91,11 +107,41 @@ class WebSocketTransport implements ByteTransport {
     for (const w of waiters) w();
   }
 
+  /**
+   * SSH packets written in one turn of the event loop go out as one WebSocket message (up to
+   * FRAME_BYTES): one send() per 32 KiB packet costs an IPC hop in the browser and a frame in
+   * the gateway each; measured, coalescing them lifts throughput noticeably.
+   */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+
+  private flush = (): void => {
+    this.flushScheduled = false;
+    if (this.pendingBytes === 0 || this.ended) return;
+    const frame = new Uint8Array(this.pendingBytes);
+    let o = 0;
+    for (const p of this.pending) {
+      frame.set(p, o);
+      o += p.length;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.ws.send(frame);
+  };
+
   async write(data: Uint8Array): Promise<void> {
     if (this.ended) throw this.closeError ?? new SshConnectionError('connection-lost', `the connection to ${this.description} is closed`);
-    // Copy: the SSH engine reuses its buffers, and send() may keep a reference until sent.
-    this.ws.send(data.slice());
-    if (this.ws.bufferedAmount <= this.highWaterMark) return;
+    // Copy (not Buffer#slice, which is a view): the SSH engine reuses its buffers.
+    this.pending.push(new Uint8Array(data));
+    this.pendingBytes += data.length;
+    if (this.pendingBytes >= FRAME_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // After the current chain of promise callbacks, before timers (no 4 ms clamping).
+      nextMacrotask(this.flush);
+    }
+    if (this.ws.bufferedAmount + this.pendingBytes <= this.highWaterMark) return;
     // WebSocket has no drain event: poll bufferedAmount until it falls below half the mark.
     await new Promise<void>((resolve) => {
       this.drainWaiters.push(resolve);
@@ -118,6 +164,7 @@ class WebSocketTransport implements ByteTransport {
 
   close(): void {
     if (this.ended) return;
+    this.flush();
     this.closing = true;
     this.ws.close(1000, 'client-closed');
   }

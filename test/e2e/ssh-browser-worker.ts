@@ -88,7 +88,7 @@ const ops = {
     const t0 = performance.now();
     for (let sent = 0; sent < total; sent += chunk.length) await channel.write(chunk);
     await channel.close();
-    return { seconds: (performance.now() - t0) / 1000, bytes: total };
+    return { seconds: (performance.now() - t0) / 1000, bytes: total, keyExchanges: conn.keyExchanges };
   },
   async close() {
     await conn?.close();

@@ -27,6 +27,8 @@ before(async () => {
   servers.defaults = await startSshd({ authorizedKeys: [authorizedKey] });
   servers.rivm = await startSshd({ authorizedKeys: [authorizedKey], ciphers: 'aes128-ctr,aes192-ctr,aes256-ctr', macs: 'hmac-sha2-256,hmac-sha2-512', passwordAuthentication: false, layout: 'incoming-only' });
   servers.ed25519 = await startSshd({ authorizedKeys: [authorizedKey], hostKeyAlgorithms: 'ssh-ed25519' });
+  servers.rekey = await startSshd({ authorizedKeys: [authorizedKey], rekeyLimit: '1M' });
+  // Last: every startSshd sets a new password for the shared test user.
   servers.password = await startSshd({ pubkeyAuthentication: false });
   const targets = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, { host: s.host, port: s.port, label: id, hostKeyFingerprints: [], local: true }]));
   web = await startBrowserSsh(targets);
@@ -73,4 +75,15 @@ test('Chromium: password only; wrong password and changed host key give their co
   await assert.rejects(web.call('connect', { url: web.relayUrl('password'), username: sshd.user, pins: ['SHA256:' + 'A'.repeat(43)], password: sshd.password }), { code: 'host-key-changed' });
   await assert.rejects(web.call('connect', { url: web.relayUrl('nosuch'), username: sshd.user, pins: [], password: sshd.password }), { code: 'gateway-refused' });
   assert.deepEqual(web.requests.filter((u) => !isLocal(u)), [], 'no request leaves 127.0.0.1');
+});
+
+test('Chromium: 8 MiB through a server that re-keys every 1 MB (ctr + WebAssembly HMAC, and GCM)', async () => {
+  const sshd = servers.rekey!;
+  for (const cipher of ['aes128-ctr', 'aes128-gcm@openssh.com']) {
+    await web.call('connect', { url: web.relayUrl('rekey'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519, ciphers: [cipher] });
+    const r = await web.call<{ bytes: number; keyExchanges: number }>('upload', { mib: 8 });
+    assert.equal(r.bytes, 8 * 1024 * 1024);
+    assert.ok(r.keyExchanges >= 3, `${cipher}: only ${r.keyExchanges} key exchanges`);
+    await web.call('close');
+  }
 });
