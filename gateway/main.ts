@@ -83,8 +83,10 @@ async function main(): Promise<void> {
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
-  main().catch((err: Error) => {
-    console.error(err.message);
+  main().catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') {
+      console.error(`${err.message}: another program uses that port. Choose another with --port (gateway) or demo.port in the config (demo server).`);
+    } else console.error(err.message);
     process.exit(1);
   });
 }
