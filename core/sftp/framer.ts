@@ -25,7 +25,7 @@ export class PacketFramer {
         const len = new DataView(this.header.buffer).getUint32(0);
         // type (1) + request id or version (4) is the smallest valid SFTP packet.
         if (len < 5) throw protocolError(`packet length ${len} is too short`);
-        if (len > this.maxLength) throw protocolError(`packet length ${len} exceeds the maximum of ${this.maxLength}`);
+        if (len > this.maxLength) throw protocolError(`packet length ${len} exceeds the maximum of ${this.maxLength}${textHint(this.header)}`);
         this.packet = new Uint8Array(len);
         this.packetFill = 0;
         this.headerFill = 0;
@@ -46,4 +46,14 @@ export class PacketFramer {
   get midPacket(): boolean {
     return this.packet !== null || this.headerFill > 0;
   }
+}
+
+/**
+ * The classic cause of an absurd first length: a login script on the server printing text (a
+ * greeting, `echo` in .bashrc) into the channel before SFTP starts. Say so when it looks like text.
+ */
+function textHint(header: Uint8Array): string {
+  if (!header.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) return '';
+  const text = String.fromCharCode(...header).replace(/[\r\n\t]/g, ' ');
+  return ` — it starts with the text "${text}": the server printed something (a login script?) instead of speaking SFTP`;
 }

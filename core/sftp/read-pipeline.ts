@@ -4,7 +4,7 @@
 // ahead we ask, so memory stays bounded by the window.
 import { SftpError } from './errors.ts';
 import type { SftpHandle, SftpSession } from './session.ts';
-import { cancelledError, DEFAULT_BYTES_IN_FLIGHT, DEFAULT_WINDOW, type PipelineOptions } from './write-pipeline.ts';
+import { abortWaiter, cancelledError, DEFAULT_BYTES_IN_FLIGHT, DEFAULT_WINDOW, drainAfter, type PipelineOptions } from './write-pipeline.ts';
 
 export type ChunkSink = (chunk: Uint8Array) => void | Promise<void>;
 
@@ -37,6 +37,8 @@ export async function readPipelined(session: SftpSession, handle: SftpHandle, si
     return { offset, length, outcome: reply.then((data): Outcome => ({ data }), (error: unknown): Outcome => ({ error })) };
   };
 
+  let failure: unknown = null;
+  const cancel = abortWaiter(options.signal);
   try {
     for (;;) {
       if (options.signal?.aborted) throw cancelledError(options.signal);
@@ -44,9 +46,10 @@ export async function readPipelined(session: SftpSession, handle: SftpHandle, si
         queue.push(issue(next, chunk));
         next += chunk;
       }
-      const head = queue.shift();
+      const head = queue[0];
       if (!head) return delivered;
-      const outcome = await head.outcome;
+      const outcome = await cancel.race(head.outcome);
+      queue.shift();
       if ('error' in outcome) throw outcome.error;
       const data = outcome.data;
       if (data === null) {
@@ -61,8 +64,12 @@ export async function readPipelined(session: SftpSession, handle: SftpHandle, si
       delivered += data.byteLength;
       options.onProgress?.(head.offset + data.byteLength);
     }
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
-    // Let replies still in flight land before the caller closes the handle; errors are theirs to ignore.
-    await Promise.all(queue.map((s) => s.outcome));
+    cancel.dispose();
+    // Let replies still in flight land before the caller closes the handle (bounded after a cancel).
+    await drainAfter(failure, Promise.all(queue.map((s) => s.outcome)).then(() => undefined), session, options);
   }
 }

@@ -143,12 +143,7 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   let fsynced = false;
   let sizeVerified = false;
   try {
-    const pipeline: PipelineOptions = {};
-    if (options.window !== undefined) pipeline.window = options.window;
-    if (options.maxBytesInFlight !== undefined) pipeline.maxBytesInFlight = options.maxBytesInFlight;
-    if (options.signal) pipeline.signal = options.signal;
-    if (options.onProgress) pipeline.onProgress = options.onProgress;
-    end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, pipeline);
+    end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, options);
     // A cancel that arrives once everything is written still stops before the rename.
     if (options.signal?.aborted) throw cancelledError(options.signal);
     if (options.fsync !== false && session.has('fsync')) {

@@ -14,6 +14,11 @@ export interface PipelineOptions {
   signal?: AbortSignal;
   /** Called with the offset up to which the server confirmed everything. */
   onProgress?: (bytesDone: number) => void;
+  /**
+   * After a cancel, how long to wait for answers to the requests in flight before giving up on the
+   * server and closing the session (a hung server must not make cancel hang). Default 15 s.
+   */
+  drainTimeoutMs?: number;
 }
 
 type Settled = { ok: true } | { ok: false; error: unknown };
@@ -21,6 +26,40 @@ type Settled = { ok: true } | { ok: false; error: unknown };
 export const DEFAULT_WINDOW = 64;
 export const DEFAULT_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 const UNSENT_BYTES = 256 * 1024;
+
+/**
+ * Waits for `drain`, but after a cancel at most `options.drainTimeoutMs`: past that the server is
+ * not answering, so the session is closed (failing what is in flight) and the cancel completes.
+ */
+export async function drainAfter(failure: unknown, drain: Promise<void>, session: SftpSession, options: PipelineOptions): Promise<void> {
+  if (!(failure instanceof SftpError && failure.code === 'cancelled')) return drain;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<boolean>((ok) => (timer = setTimeout(() => ok(true), options.drainTimeoutMs ?? 15_000)));
+  try {
+    if (await Promise.race([drain.then(() => false), timedOut])) {
+      await session.close();
+      await drain;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Races waits against the signal, so a cancel is noticed even while nothing else moves. */
+export function abortWaiter(signal: AbortSignal | undefined): { race<T>(p: Promise<T>): Promise<T>; dispose(): void } {
+  if (!signal) return { race: (p) => p, dispose: () => undefined };
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_, fail) => {
+    onAbort = () => fail(cancelledError(signal));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  return {
+    race: (p) => Promise.race([p, aborted]),
+    dispose: () => signal.removeEventListener('abort', onAbort),
+  };
+}
 
 export function cancelledError(signal: AbortSignal | undefined): SftpError {
   const reason: unknown = signal?.reason;
@@ -44,10 +83,13 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
   let offset = startOffset;
   let failure: unknown = null;
 
-  const settleOldest = async () => {
-    const head = inflight.shift();
+  const cancel = abortWaiter(options.signal);
+
+  const settleOldest = async (abortable: boolean): Promise<void> => {
+    const head = inflight[0];
     if (!head) return;
-    const result = await head.settled;
+    const result = abortable ? await cancel.race(head.settled) : await head.settled;
+    inflight.shift();
     inflightBytes -= head.length;
     if (!result.ok) {
       failure ??= result.error;
@@ -60,7 +102,7 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
     for await (const piece of rechunk(chunks, session.writeChunk)) {
       if (options.signal?.aborted) throw cancelledError(options.signal);
       while (inflight.length > 0 && (inflight.length >= window || inflightBytes + piece.byteLength > maxBytes)) {
-        await settleOldest();
+        await settleOldest(true);
         if (failure !== null) throw failure;
       }
       const req = session.writeRequest(handle, offset, piece);
@@ -68,13 +110,18 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
       inflightBytes += piece.byteLength;
       inflight.push({ end: offset, length: piece.byteLength, settled: req.reply.then((): Settled => ({ ok: true }), (error: unknown): Settled => ({ ok: false, error })) });
       unsent.push(req.sent);
-      while (unsent.length >= maxUnsent) await unsent.shift();
+      while (unsent.length >= maxUnsent) await cancel.race(unsent.shift()!);
     }
     if (options.signal?.aborted) throw cancelledError(options.signal);
   } catch (err) {
     failure ??= err;
+  } finally {
+    cancel.dispose();
   }
-  while (inflight.length > 0) await settleOldest();
+  const drain = (async () => {
+    while (inflight.length > 0) await settleOldest(false);
+  })();
+  await drainAfter(failure, drain, session, options);
   if (failure !== null) throw failure;
   return offset;
 }

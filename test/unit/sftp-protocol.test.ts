@@ -9,6 +9,7 @@ import { FX, FXP } from '../../core/sftp/constants.ts';
 import { SftpError, isSftpError } from '../../core/sftp/errors.ts';
 import { SftpSession } from '../../core/sftp/session.ts';
 import { readPipelined } from '../../core/sftp/read-pipeline.ts';
+import { downloadFile } from '../../core/sftp/download.ts';
 import { FakeSftpServer, packet, versionPacket } from '../support/sftp-fake-server.ts';
 
 const isCode = (code: string) => (err: unknown) => {
@@ -93,6 +94,8 @@ test('hostile replies end the session with protocol-error and fail every waiting
     { name: 'truncated attributes', reply: (id) => packet(FXP.ATTRS, id, 1, { raw: [0, 0] }) },
     { name: 'unknown packet type', reply: (id) => packet(77, id) },
     { name: 'late VERSION', reply: () => versionPacket(3) },
+    { name: 'NAME count larger than the packet', reply: (id) => packet(FXP.NAME, id, 0xffffffff) },
+    { name: 'string length past the end', reply: (id) => packet(FXP.STATUS, id, FX.FAILURE, { raw: [0x7f, 0, 0, 0, 65] }) },
   ];
   for (const c of cases) {
     const server = new FakeSftpServer();
@@ -108,6 +111,23 @@ test('hostile replies end the session with protocol-error and fail every waiting
     assert.equal(server.closed, true, `${c.name}: channel closed`);
     await assert.rejects(session.realpath('.'), isCode('protocol-error'), `${c.name}: session unusable`);
   }
+});
+
+test('text instead of SFTP (a login script printing) is named as such', async () => {
+  const server = new FakeSftpServer();
+  const opening = SftpSession.open(server.channel, { handshakeTimeoutMs: 2000 });
+  await server.nextPacket();
+  server.send(new TextEncoder().encode('Welcome to the registry server!\n'));
+  await assert.rejects(opening, (err: unknown) => isSftpError(err, 'protocol-error') && /starts with the text "Welc".*printed something/.test(err.message));
+});
+
+test('an oversized handle is refused', async () => {
+  const server = new FakeSftpServer();
+  const session = await openSession(server);
+  const p = session.open('x', 'read');
+  const req = await server.nextPacket();
+  server.send(packet(FXP.HANDLE, req.id, new Uint8Array(300)));
+  await assert.rejects(p, isCode('protocol-error'));
 });
 
 test('a server that stops mid-packet gives connection-lost, not a hang', async () => {
@@ -222,4 +242,21 @@ test('a burst of requests goes out as one channel write, replies still matched b
   for (const r of requests.reverse()) server.send(packet(FXP.ATTRS, r.id, 1, BigInt(r.id)));
   const sizes = (await Promise.all(stats)).map((a) => a.size);
   assert.deepEqual(sizes, requests.reverse().map((r) => r.id));
+});
+
+test('cancelling a download from a server that stopped answering completes (session closed)', { timeout: 20_000 }, async () => {
+  const server = new FakeSftpServer();
+  const session = await openSession(server);
+  const ac = new AbortController();
+  const done = downloadFile(session, 'f', () => undefined, { signal: ac.signal, drainTimeoutMs: 200 });
+  const open = await server.nextPacket();
+  server.send(packet(FXP.HANDLE, open.id, 'h'));
+  const fstat = await server.nextPacket();
+  assert.equal(fstat.type, FXP.FSTAT);
+  server.send(packet(FXP.ATTRS, fstat.id, 1, 1_000_000n));
+  const read = await server.nextPacket();
+  assert.equal(read.type, FXP.READ);
+  ac.abort();
+  await assert.rejects(done, isCode('cancelled'));
+  assert.equal(session.failure?.code, 'session-closed');
 });

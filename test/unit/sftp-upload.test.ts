@@ -99,3 +99,21 @@ test('a server that will not tell the size: the upload completes, reported as no
   await serving;
   assert.ok(seen.includes(FXP.RENAME));
 });
+
+test('cancel against a server that stopped answering completes: the session is closed, no hang', { timeout: 20_000 }, async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  const ac = new AbortController();
+  const upload = uploadFile(s, 'x.dat', (async function* () {
+    for (let i = 0; i < 100; i++) yield new Uint8Array(40_000);
+  })(), { mode: 'direct', overwrite: true, signal: ac.signal, drainTimeoutMs: 200, window: 4 });
+  const open = await server.nextPacket();
+  assert.equal(open.type, FXP.OPEN);
+  server.send(packet(FXP.HANDLE, open.id, 'h'));
+  const write = await server.nextPacket();
+  assert.equal(write.type, FXP.WRITE);
+  // The server goes silent; the user cancels.
+  ac.abort();
+  await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
+  assert.equal(s.failure?.code, 'session-closed');
+});
