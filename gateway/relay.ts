@@ -98,8 +98,9 @@ export class Relay {
     // A paused WebSocket would never read the client's closing handshake.
     if (this.ws.isPaused) this.ws.resume();
     this.ws.close(code, reason);
-    // A client that never answers the close frame is cut off.
-    this.timers.push(setTimeout(() => this.ws.terminate(), 5_000));
+    // ws cuts off a client that never answers the close frame after 30 s; bytes queued before
+    // the close frame (a slow reader's tail) get that long to drain. At shutdown, wait less.
+    if (name === 'goingAway') this.timers.push(setTimeout(() => this.ws.terminate(), 5_000));
   }
 
   private touch(): void {
