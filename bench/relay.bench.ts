@@ -61,6 +61,11 @@ const url = await new Promise<string>((ok, fail) => {
 const origin = new URL(url).origin;
 const wsUrl = `${url.replace(/^http/, 'ws')}relay?target=echo`;
 
+/** CPU seconds (user + system) the gateway process has used so far. */
+const gatewayCpuSeconds = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+};
 const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
 const liveRelays = async () => ((await (await fetch(new URL('/healthz', url))).json()) as { relays: number }).relays;
 
@@ -140,14 +145,17 @@ async function openSockets(): Promise<Socket[]> {
 }
 
 let lost = 0;
+let relayCpu = 0;
 async function round(kind: 'relay' | 'direct'): Promise<number> {
   const conns = kind === 'relay' ? await openRelays() : await openSockets();
   if (kind === 'relay') {
     while ((await liveRelays()) < CONNECTIONS) await new Promise((ok) => setTimeout(ok, 20));
   }
+  const cpu0 = gatewayCpuSeconds();
   const t0 = performance.now();
   const back = await Promise.all(conns.map((c, i) => (c instanceof WebSocket ? echoOverWebSocket(c, sliceFor(i)) : echoOverTcp(c, sliceFor(i)))));
   const ms = performance.now() - t0;
+  if (kind === 'relay') relayCpu += gatewayCpuSeconds() - cpu0;
   back.forEach((b, i) => {
     if (b.length !== PER_CONNECTION || sha1(b) !== sha1(sliceFor(i))) lost++;
   });
@@ -192,6 +200,9 @@ console.log(`relays: ${CONNECTIONS} concurrent, ${PER_CONNECTION / MiB} MiB each
 console.log(`relay  (ws -> gateway -> tcp echo): ${relayRate.toFixed(0)} MB/s each way`);
 console.log(`direct (tcp -> tcp echo)          : ${directRate.toFixed(0)} MB/s each way`);
 console.log(`ratio relay/direct: ${(relayRate / directRate).toFixed(2)} (goal >= 0.9)`);
+const relayedGB = (2 * ROUNDS * total) / 1e9; // both directions, every relay round
+const relayWall = relayMs.reduce((a, b) => a + b, 0) / 1000;
+console.log(`gateway CPU: ${(relayCpu / relayedGB).toFixed(2)} s per GB relayed, busy ${((100 * relayCpu) / relayWall).toFixed(0)}% of one core during the relay rounds (CPU time, little affected by other load)`);
 console.log(`gateway memory: ${((rssOpen - rssIdle) / CONNECTIONS).toFixed(1)} KiB per open relay (RSS ${(rssIdle / 1024).toFixed(0)} -> ${(rssOpen / 1024).toFixed(0)} MiB with ${CONNECTIONS} relays), peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
 console.log(`connections with lost or changed bytes: ${lost}`);
 
