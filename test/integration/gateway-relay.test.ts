@@ -157,7 +157,8 @@ test('relay: the server dying mid-stream closes the WebSocket with target-lost; 
       if (n > 1) secondGot += d.toString();
     });
   });
-  const gateway = await gatewayFor(peer);
+  const events: GatewayEvent[] = [];
+  const gateway = await gatewayFor(peer, events);
   try {
     const ws = openRelay(gateway.url, 'target=peer');
     const closed = closeOf(ws);
@@ -172,6 +173,9 @@ test('relay: the server dying mid-stream closes the WebSocket with target-lost; 
     ws2.send(Buffer.from('still here'));
     await waitFor(() => secondGot === 'still here', 'the second relay carries bytes');
     ws2.close();
+    await waitFor(() => events.filter((e) => e.event === 'relay-close').length === 2, 'both relays logged');
+    assert.equal(events.find((e) => e.event === 'relay-close')?.reason, GATEWAY_CLOSE.targetLost.reason);
+    assert.doesNotMatch(JSON.stringify(events), /still here/, 'no payload byte in the logs');
   } finally {
     await gateway.close();
     await peer.close();
