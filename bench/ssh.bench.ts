@@ -1,7 +1,9 @@
-// Raw SSH channel throughput: 256 MiB into `cat > /dev/null` through core/ssh — in Node over
-// direct TCP, and in headless Chromium (Worker, WebCrypto) through the gateway relay — against
-// OpenSSH `ssh host 'cat > /dev/null'` with the same cipher, same sshd, same run. Prints MB/s
-// (10^6 B/s) and the ratios. SSH_BENCH_MIB sets the size, SSH_BENCH_CIPHERS the cipher list.
+// SSH throughput, same sshd, same cipher, same run, MB/s (10^6 B/s) and ratios:
+//  1. raw channel: 256 MiB into `cat > /dev/null` through core/ssh in Node (direct TCP) and in
+//     headless Chromium (Worker, WebCrypto, through the gateway relay) vs OpenSSH `ssh host 'cat > /dev/null'`;
+//  2. SFTP in Chromium through the gateway (core/sftp on core/ssh, upload from a Blob, download
+//     discarded) vs OpenSSH `sftp` put/get: the issue's goal is >= 0.5x.
+// SSH_BENCH_MIB sets the size, SSH_BENCH_CIPHERS the cipher list.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,13 @@ const web = await startBrowserSsh({ bench: { host: sshd.host, port: sshd.port, l
 const knownHosts = join(dir, 'known_hosts');
 writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKeys.ed25519}\n`);
 
+function opensshSftp(cipher: string, command: string): number {
+  const t0 = performance.now();
+  const r = spawnSync('sftp', ['-q', '-b', '-', '-i', opensshKey, '-P', String(sshd.port), '-o', `Ciphers=${cipher}`, '-o', `MACs=${MAC}`, '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`], { input: `${command}\n`, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sftp ${command} failed: ${r.stderr}`);
+  return (performance.now() - t0) / 1000;
+}
+
 function openssh(cipher: string): number {
   const t0 = performance.now();
   const r = spawnSync('sh', ['-c', `ssh -c ${cipher} -m ${MAC} -i ${opensshKey} -p ${sshd.port} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes ${sshd.user}@127.0.0.1 'cat > /dev/null' < ${payload}`]);
@@ -50,12 +59,14 @@ async function nodeDirect(cipher: string): Promise<number> {
   return s;
 }
 
-async function chromium(cipher: string): Promise<number> {
+async function chromium(cipher: string): Promise<{ raw: number; up: number; down: number; connectMs: number }> {
   const ed25519 = await webKey();
-  await web.call('connect', { url: web.relayUrl('bench'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519, ciphers: [cipher] });
+  const c = await web.call<{ connectMs: number }>('connect', { url: web.relayUrl('bench'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519, ciphers: [cipher] });
   const r = await web.call<{ seconds: number }>('upload', { mib: SIZE_MIB });
+  const f = await web.call<{ upSeconds: number; downSeconds: number; uploaded: number; received: number }>('sftp', { mib: SIZE_MIB, remote: 'chromium.bin' });
+  if (f.uploaded !== SIZE || f.received !== SIZE) throw new Error(`sftp moved ${f.uploaded}/${f.received} bytes`);
   await web.call('close');
-  return r.seconds;
+  return { raw: r.seconds, up: f.upSeconds, down: f.downSeconds, connectMs: c.connectMs };
 }
 
 let cachedWebKey: { jwk: JsonWebKey; blob: string } | null = null;
@@ -71,14 +82,23 @@ async function webKey() {
   return cachedWebKey;
 }
 
-console.log(`SSH raw channel upload, ${SIZE_MIB} MiB into 'cat > /dev/null', MAC ${MAC} where the cipher needs one`);
-console.log('cipher                   OpenSSH MB/s   Node direct MB/s (ratio)   Chromium via gateway MB/s (ratio)');
+const rows: string[] = [];
+console.log(`${SIZE_MIB} MiB on loopback; MAC ${MAC} where the cipher needs one; Chromium goes through the gateway relay`);
 try {
   for (const cipher of CIPHERS) {
     const ref = mbps(openssh(cipher));
     const node = mbps(await nodeDirect(cipher));
-    const browser = mbps(await chromium(cipher));
-    console.log(`${cipher.padEnd(24)} ${ref.toFixed(0).padStart(8)}       ${node.toFixed(0).padStart(8)} (${(node / ref).toFixed(2)}x)        ${browser.toFixed(0).padStart(8)} (${(browser / ref).toFixed(2)}x)`);
+    const put = mbps(opensshSftp(cipher, `put ${payload} native.bin`));
+    const get = mbps(opensshSftp(cipher, `get native.bin ${join(dir, 'native-down.bin')}`));
+    const web1 = await chromium(cipher);
+    const [raw, up, down] = [mbps(web1.raw), mbps(web1.up), mbps(web1.down)];
+    const x = (a: number, b: number) => `${a.toFixed(0).padStart(5)} (${(a / b).toFixed(2)}x)`;
+    rows.push(
+      `${cipher.padEnd(23)} raw: OpenSSH ${ref.toFixed(0).padStart(4)}  Node ${x(node, ref)}  Chromium ${x(raw, ref)}   ` +
+        `sftp up: OpenSSH ${put.toFixed(0).padStart(4)}  Chromium ${x(up, put)}   sftp down: OpenSSH ${get.toFixed(0).padStart(4)}  Chromium ${x(down, get)}   ` +
+        `(Chromium connect ${web1.connectMs.toFixed(0)} ms)`,
+    );
+    console.log(rows[rows.length - 1]);
   }
 } finally {
   await web.close();

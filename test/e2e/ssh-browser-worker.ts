@@ -6,6 +6,7 @@ import { connectWebSocket } from '../../core/ssh/transport-websocket.ts';
 import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';
 import type { SshUserKey } from '../../core/ssh/user-key.ts';
+import { SftpSession, blobSource, downloadFile, uploadFile } from '../../core/sftp/index.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -89,6 +90,23 @@ const ops = {
     for (let sent = 0; sent < total; sent += chunk.length) await channel.write(chunk);
     await channel.close();
     return { seconds: (performance.now() - t0) / 1000, bytes: total, keyExchanges: conn.keyExchanges };
+  },
+  /** SFTP upload of `mib` MiB (from a Blob, like a user's File) then download of it, discarding the bytes. */
+  async sftp(a: { mib: number; remote: string }) {
+    if (!conn) throw new Error('not connected');
+    const session = await SftpSession.open(await conn.openSubsystem('sftp'));
+    const block = new Uint8Array(1024 * 1024);
+    crypto.getRandomValues(block.subarray(0, 65536));
+    const blob = new Blob(Array.from({ length: a.mib }, () => block));
+    let t0 = performance.now();
+    const up = await uploadFile(session, a.remote, blobSource(blob), { mode: 'direct', overwrite: true, fsync: false });
+    const upSeconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    let received = 0;
+    await downloadFile(session, a.remote, async (c: Uint8Array) => void (received += c.length));
+    const downSeconds = (performance.now() - t0) / 1000;
+    await session.close();
+    return { upSeconds, downSeconds, uploaded: up.bytes, received };
   },
   async close() {
     await conn?.close();
