@@ -1,13 +1,19 @@
 // The gateway's pure rules: which addresses the relay may reach, how the config is validated,
-// the connection token bucket, and whose address X-Forwarded-For may name.
+// the connection token bucket, whose address X-Forwarded-For may name, and which public key
+// files the demo server reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { forbiddenReason, parseIp } from '../../gateway/address-policy.ts';
 import { clientAddress } from '../../gateway/client-address.ts';
 import { GATEWAY_CLOSE, describeGatewayClose } from '../../gateway/close-codes.ts';
 import { parseConfig } from '../../gateway/config.ts';
 import { ConnectionAdmission } from '../../gateway/connection-admission.ts';
+import { parsePublicKeys } from '../../gateway/demo/authorized-keys.ts';
 
 test('address policy: loopback, private, CGNAT, link-local, metadata, ULA, multicast and their IPv6 disguises are refused', () => {
   const refused = [
@@ -91,4 +97,23 @@ test('close codes: unique codes and reasons, 4xxx for ours, reasons within the 1
   }
   assert.equal(describeGatewayClose(4404, 'unknown-target'), GATEWAY_CLOSE.unknownTarget);
   assert.equal(describeGatewayClose(1009, ''), GATEWAY_CLOSE.messageTooBig);
+});
+
+test('demo authorized keys: PuTTYgen .asc (LF and CRLF), OpenSSH lines with options, several per file; private keys refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-keys-'));
+  const ppk = join(dir, 'k.ppk');
+  execFileSync('puttygen', ['-t', 'rsa', '-b', '2048', '-o', ppk, '--new-passphrase', '/dev/null', '-q']);
+  execFileSync('puttygen', [ppk, '-O', 'public', '-o', join(dir, 'publicKey_X.asc')]);
+  execFileSync('puttygen', [ppk, '-O', 'public-openssh', '-o', join(dir, 'k.pub')]);
+  const asc = readFileSync(join(dir, 'publicKey_X.asc'), 'utf8');
+  const line = readFileSync(join(dir, 'k.pub'), 'utf8').trim();
+  assert.match(asc, /^---- BEGIN SSH2 PUBLIC KEY ----/);
+  const one = parsePublicKeys(asc);
+  assert.deepEqual([one.keys.length, one.errors], [1, []]);
+  assert.equal(parsePublicKeys(asc.replace(/\r?\n/g, '\r\n')).keys.length, 1, 'CRLF as saved on Windows');
+  const both = parsePublicKeys(`${asc}\n# comment\nfrom="10.0.0.1" ${line}\n`);
+  assert.equal(both.keys.length, 2);
+  assert.ok(both.keys[0]?.getPublicSSH().equals(both.keys[1]?.getPublicSSH() ?? Buffer.alloc(0)), 'the same key both ways');
+  assert.match(parsePublicKeys(readFileSync(ppk, 'utf8')).errors[0] ?? '', /private key/);
+  assert.equal(parsePublicKeys('ssh-ed25519 AAAAnotbase64key').keys.length, 0);
 });
