@@ -1,4 +1,4 @@
-// SIGTERM drains: the gateway runs as its own process (gateway/main.ts), stops accepting, lets a
+// The gateway process (gateway/main.ts): SIGTERM drains — the gateway runs as its own process (gateway/main.ts), stops accepting, lets a
 // live relay carry on within the grace period, closes what is left as going away, and exits 0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -76,4 +76,21 @@ test('SIGTERM: relays still open after the grace period are closed as going away
     gw.proc.kill('SIGKILL');
     await peer.close();
   }
+});
+
+test('main: a config with a mistake stops the gateway at once with a clear message (exit 1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-gw-'));
+  const config = join(dir, 'gateway.config.json');
+  writeFileSync(config, JSON.stringify({ targets: { rivm: { host: 'sftp.example.org', port: 22 } }, trustproxy: true }));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((ok) => proc.once('exit', ok));
+  assert.equal(code, 1);
+  assert.match(err, /unknown setting "trustproxy"/);
+  const missing = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--config', join(dir, 'nope.json'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err2 = '';
+  missing.stderr?.on('data', (d: Buffer) => (err2 += d.toString()));
+  assert.equal(await new Promise<number | null>((ok) => missing.once('exit', ok)), 1);
+  assert.match(err2, /cannot read/);
 });
