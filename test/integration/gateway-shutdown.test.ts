@@ -1,5 +1,6 @@
-// The gateway process (gateway/main.ts): SIGTERM drains — the gateway runs as its own process (gateway/main.ts), stops accepting, lets a
-// live relay carry on within the grace period, closes what is left as going away, and exits 0.
+// The gateway as its own process (gateway/main.ts): on SIGTERM it stops accepting, lets a live
+// relay carry on within the grace period, closes what is left as going away, and exits 0; a
+// config mistake stops it at start with a clear message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
