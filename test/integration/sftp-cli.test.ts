@@ -106,13 +106,15 @@ describe('courier upload into a RIVM-like drop box (aes*-ctr only, incoming/ wri
   });
 });
 
-describe('courier ls, get, rm with password auth', () => {
+describe('courier ls, get, rm; password auth', () => {
   let sshd: RunningSshd;
   let conn: string[];
+  let passwordConn: string[];
   before(async () => {
-    sshd = await startSshd();
-    writeFileSync(join(dir, 'password'), `${sshd.password}\n`);
-    conn = ['--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, '--password-file', join(dir, 'password'), ...Object.values(sshd.hostKeyFingerprints).flatMap((f) => ['--host-key', f])];
+    sshd = await startSshd({ authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()] });
+    const target = ['--host', sshd.host, '--port', String(sshd.port), '--user', sshd.user, ...Object.values(sshd.hostKeyFingerprints).flatMap((f) => ['--host-key', f])];
+    conn = [...target, '--key', key, '--passphrase-file', join(dir, 'passphrase')];
+    passwordConn = [...target, '--password-file', join(dir, 'password')];
   });
   after(async () => {
     await sshd?.stop();
@@ -141,9 +143,13 @@ describe('courier ls, get, rm with password auth', () => {
     assert.equal(existsSync(join(sshd.sftpRoot, 'report.csv')), false);
   });
 
-  test('a wrong password is an authentication failure (exit 5); bad usage is exit 2', async () => {
+  test('password auth works; a wrong password is an authentication failure (exit 5); bad usage is exit 2', async () => {
+    // (The harness resets the shared test user's password whenever any sshd starts: write it just before use.)
+    writeFileSync(join(dir, 'password'), `${sshd.password}\n`);
+    const good = await courier(['ls', ...passwordConn]);
+    assert.equal(good.status, 0, good.stderr);
     writeFileSync(join(dir, 'bad-password'), 'not-it\n');
-    const bad = await courier(['ls', ...conn.map((a) => (a === join(dir, 'password') ? join(dir, 'bad-password') : a))]);
+    const bad = await courier(['ls', ...passwordConn.map((a) => (a === join(dir, 'password') ? join(dir, 'bad-password') : a))]);
     assert.equal(bad.status, 5, bad.stderr);
     assert.match(bad.stderr, /wrong password/);
     assert.equal((await courier(['ls', '--host', sshd.host, '--user', sshd.user])).status, 2);

@@ -6,19 +6,23 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { startSshd, type RunningSshd } from '../support/sshd.ts';
+import type { RunningSshd } from '../support/sshd.ts';
+import { startSftpSshd } from '../support/sftp-login.ts';
+import { ed25519TestKey } from '../support/ssh-test-keys.ts';
 import { generatedFile, serverSha1 } from '../support/sftp-bytes.ts';
 import { connectTcp } from '../../core/ssh/transport-node.ts';
 import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';
 import { downloadFile, SftpError, SftpSession, uploadFile } from '../../core/sftp/index.ts';
 
+const userKey = ed25519TestKey();
+
 async function connect(sshd: RunningSshd, rekeyBytes?: number): Promise<{ ssh: SshConnection; session: SftpSession }> {
   const ssh = await connectSsh(await connectTcp({ host: sshd.host, port: sshd.port }), {
     target: `${sshd.host}:${sshd.port}`,
     username: sshd.user,
     hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }),
-    auth: { password: sshd.password },
+    auth: { key: userKey },
     ...(rekeyBytes ? { rekeyBytes } : {}),
   });
   return { ssh, session: await SftpSession.open(await ssh.openSubsystem('sftp')) };
@@ -40,7 +44,7 @@ describe('sftp over core/ssh, OpenSSH defaults, re-keying every 64 MiB', () => {
   let ssh: SshConnection;
   let session: SftpSession;
   before(async () => {
-    sshd = await startSshd({ rekeyLimit: '64M' });
+    sshd = await startSftpSshd({ rekeyLimit: '64M', authorizedKeys: [userKey.authorizedKey] });
     ({ ssh, session } = await connect(sshd));
   });
   after(async () => {
@@ -66,7 +70,7 @@ describe('sftp over core/ssh against RIVM-like and ed25519-only servers', () => 
     ['ssh-ed25519 host key only, drop box', { hostKeyAlgorithms: 'ssh-ed25519', layout: 'dropbox' }],
   ] as const) {
     test(label, async () => {
-      const sshd = await startSshd(options);
+      const sshd = await startSftpSshd({ ...options, authorizedKeys: [userKey.authorizedKey] });
       const { ssh, session } = await connect(sshd);
       try {
         const file = generatedFile(2 * 1024 * 1024 + 99);
@@ -90,7 +94,7 @@ function children(pid: number): number[] {
 }
 
 test('the server killed mid-upload: connection-lost, no hang, no crash', { timeout: 60_000 }, async () => {
-  const sshd = await startSshd();
+  const sshd = await startSftpSshd({ authorizedKeys: [userKey.authorizedKey] });
   const { ssh, session } = await connect(sshd);
   try {
     const file = generatedFile(200 * 1024 * 1024);

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSshd, type RunningSshd } from '../support/sshd.ts';
-import { openSsh2SftpChannel, type Ssh2SftpConnection } from '../support/ssh2-channel.ts';
+import type { RunningSshd } from '../support/sshd.ts';
+import type { Ssh2SftpConnection } from '../support/ssh2-channel.ts';
+import { connectSsh2Sftp, startSftpSshd } from '../support/sftp-login.ts';
 import { generatedFile, serverSha1, sha1Of } from '../support/sftp-bytes.ts';
 import { SftpSession } from '../../core/sftp/session.ts';
 import { SftpError } from '../../core/sftp/errors.ts';
@@ -22,10 +23,7 @@ const isCode = (code: string) => (err: unknown) => {
   return true;
 };
 
-async function connect(sshd: RunningSshd): Promise<{ session: SftpSession; conn: Ssh2SftpConnection }> {
-  const conn = await openSsh2SftpChannel({ host: sshd.host, port: sshd.port, username: sshd.user, password: sshd.password });
-  return { session: await SftpSession.open(conn.channel), conn };
-}
+const connect = connectSsh2Sftp;
 
 async function downloadSha1(session: SftpSession, path: string): Promise<{ sha1: string; bytes: number }> {
   const h = createHash('sha1');
@@ -39,7 +37,7 @@ describe('sftp session on a writable home', () => {
   let session: SftpSession;
   let conn: Ssh2SftpConnection;
   before(async () => {
-    sshd = await startSshd();
+    sshd = await startSftpSshd();
     ({ session, conn } = await connect(sshd));
   });
   after(async () => {
@@ -170,7 +168,7 @@ describe('sftp session where only incoming/ is writable (RIVM-like)', () => {
   let session: SftpSession;
   let conn: Ssh2SftpConnection;
   before(async () => {
-    sshd = await startSshd({ layout: 'incoming-only' });
+    sshd = await startSftpSshd({ layout: 'incoming-only' });
     ({ session, conn } = await connect(sshd));
   });
   after(async () => {

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSshd, type RunningSshd } from '../support/sshd.ts';
-import { openSsh2SftpChannel, type Ssh2SftpConnection } from '../support/ssh2-channel.ts';
+import type { RunningSshd } from '../support/sshd.ts';
+import type { Ssh2SftpConnection } from '../support/ssh2-channel.ts';
+import { connectSsh2Sftp, startSftpSshd } from '../support/sftp-login.ts';
 import { generatedFile, serverSha1, sha1Of } from '../support/sftp-bytes.ts';
 import { SftpSession } from '../../core/sftp/session.ts';
 import { SftpError } from '../../core/sftp/errors.ts';
@@ -20,10 +21,7 @@ const isCode = (code: string) => (err: unknown) => {
   return true;
 };
 
-async function connect(sshd: RunningSshd): Promise<{ session: SftpSession; conn: Ssh2SftpConnection }> {
-  const conn = await openSsh2SftpChannel({ host: sshd.host, port: sshd.port, username: sshd.user, password: sshd.password });
-  return { session: await SftpSession.open(conn.channel), conn };
-}
+const connect = connectSsh2Sftp;
 
 /** Uploads until at least `cutAt` bytes are confirmed, then aborts; returns the partial size on disk. */
 async function cutUpload(session: SftpSession, remote: string, file: ReturnType<typeof generatedFile>, cutAt: number, diskPath: string): Promise<number> {
@@ -55,7 +53,7 @@ describe('delivery upload on a writable folder', () => {
     chownSync(disk(p), owner.uid, owner.gid);
   };
   before(async () => {
-    sshd = await startSshd();
+    sshd = await startSftpSshd();
     ({ session, conn } = await connect(sshd));
   });
   after(async () => {
@@ -168,7 +166,7 @@ describe('delivery upload into a write-only drop box', () => {
   let conn: Ssh2SftpConnection;
   const disk = (p: string) => join(sshd.sftpRoot, p);
   before(async () => {
-    sshd = await startSshd({ layout: 'dropbox' });
+    sshd = await startSftpSshd({ layout: 'dropbox' });
     ({ session, conn } = await connect(sshd));
   });
   after(async () => {
