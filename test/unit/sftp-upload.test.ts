@@ -117,3 +117,28 @@ test('cancel against a server that stopped answering completes: the session is c
   await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
   assert.equal(s.failure?.code, 'session-closed');
 });
+
+test('backpressure: the source is not read further ahead than the window allows', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  let pulled = 0;
+  const endless = (async function* () {
+    for (;;) {
+      pulled += 10_000;
+      yield new Uint8Array(10_000);
+    }
+  })();
+  const ac = new AbortController();
+  const upload = uploadFile(s, 'x.dat', endless, { mode: 'direct', overwrite: true, signal: ac.signal, maxBytesInFlight: 200_000, drainTimeoutMs: 100 });
+  const open = await server.nextPacket();
+  server.send(packet(FXP.HANDLE, open.id, 'h'));
+  // The server accepts bytes but confirms no write: the upload must stall, not read on.
+  let last = -1;
+  while (pulled !== last && pulled < 5_000_000) {
+    last = pulled;
+    for (let i = 0; i < 20; i++) await new Promise((ok) => setImmediate(ok));
+  }
+  assert.ok(pulled <= 200_000 + 32_768 + 10_000, `read ${pulled} bytes ahead of confirmations`);
+  ac.abort();
+  await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
+});
