@@ -109,9 +109,9 @@ export async function readOpenSshPrivate(text: string, passphrase?: string): Pro
   const publicBlob = r.string();
   const stored = r.string();
   const spec = cipherName === 'none' ? undefined : CIPHERS[cipherName];
+  if (cipherName !== 'none' && !spec) throw new UnsupportedKeyError(`OpenSSH private key cipher "${cipherName}" is not supported; re-encrypt it with \`ssh-keygen -p -Z aes256-ctr -f FILE\``);
   const tag = spec && spec.tagLen ? r.raw(spec.tagLen) : new Uint8Array(0);
   if (r.remaining !== 0) throw new MalformedKeyError('OpenSSH private key: trailing bytes');
-  if (cipherName !== 'none' && !spec) throw new UnsupportedKeyError(`OpenSSH private key cipher "${cipherName}" is not supported`);
   parsePublicBlob(publicBlob, 'OpenSSH public key');
 
   let plain: Uint8Array;
@@ -147,7 +147,8 @@ export async function readOpenSshPrivate(text: string, passphrase?: string): Pro
     const key = readOpenSshPrivateFields(p);
     const comment = p.text();
     const pad = p.rest();
-    if (pad.length >= (spec?.block ?? 8) || pad.some((b, i) => b !== i + 1)) throw new MalformedKeyError('OpenSSH private key: bad padding');
+    // ssh-keygen pads 0..block-1 bytes, PuTTY 1..block (a whole block when already aligned): accept both.
+    if (pad.length > 16 || pad.some((b, i) => b !== i + 1)) throw new MalformedKeyError('OpenSSH private key: bad padding');
     checkConsistency(key, 'OpenSSH private key');
     file = { key, comment };
   } catch (err) {

@@ -41,7 +41,12 @@ export interface PpkWriteOptions {
 
 async function argon2Derive(passphrase: Uint8Array, p: Argon2Params): Promise<Uint8Array> {
   const fn = p.flavour === 'Argon2id' ? argon2id : p.flavour === 'Argon2i' ? argon2i : argon2d;
-  return fn({ password: passphrase, salt: p.salt, iterations: p.passes, parallelism: p.parallelism, memorySize: p.memory, hashLength: 80, outputType: 'binary' });
+  try {
+    return await fn({ password: passphrase, salt: p.salt, iterations: p.passes, parallelism: p.parallelism, memorySize: p.memory, hashLength: 80, outputType: 'binary' });
+  } catch (err) {
+    // e.g. WebAssembly memory for a huge Argon2-Memory: the file asks for more than this device gives.
+    throw new UnsupportedKeyError(`Argon2 key derivation failed (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 interface PpkSecrets {

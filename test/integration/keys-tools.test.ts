@@ -157,6 +157,14 @@ function makeToolKeys(): ToolKey[] {
     const plain = join(dir, `sk_${name}_plain`);
     run('ssh-keygen', ['-q', '-t', t, ...extra, '-N', '', '-C', `sk ${name}`, '-f', plain]);
     out.push({ label: `ssh-keygen ${name} plain`, file: plain, pub: readFileSync(`${plain}.pub`, 'utf8'), encrypted: false });
+    if (t === 'ed25519') {
+      // Other ciphers ssh-keygen -Z can choose.
+      for (const cipher of ['aes256-gcm@openssh.com', 'aes128-cbc', 'aes192-ctr']) {
+        const f = join(dir, `sk_${name}_${cipher}`);
+        run('ssh-keygen', ['-q', '-t', t, '-N', PASS, '-Z', cipher, '-f', f]);
+        out.push({ label: `ssh-keygen ${name} ${cipher}`, file: f, pub: readFileSync(`${f}.pub`, 'utf8'), encrypted: true });
+      }
+    }
     // puttygen: PPK v3 Argon2id (default), none, v2, v3 Argon2i with other parameters, Argon2d, and its OpenSSH export
     const p3 = join(dir, `pg_${name}.ppk`);
     run('puttygen', ['-t', t, ...extra, '-C', `pg ${name}`, '-o', p3, '--new-passphrase', passFile]);

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createPublicKey, verify } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';
 import {
-  base64Decode, base64Encode, CryptoSshUserKey, defaultComment, generateKeyMaterial, MalformedKeyError, readRfc4716,
-  sameFingerprint, SshReader, summarize, writeRfc4716,
+  base64Decode, base64Encode, CryptoSshUserKey, defaultComment, generateKeyMaterial, MalformedKeyError, readOpenSshPrivate,
+  readRfc4716, sameFingerprint, SshReader, summarize, writeOpenSshPrivate, writeRfc4716,
 } from '../../core/keys/index.ts';
 
 test('bcrypt_pbkdf (npm bcrypt-pbkdf, used for openssh-key-v1) matches OpenBSD\'s published vectors', () => {
@@ -91,4 +91,33 @@ test('SshUserKey: non-extractable keys; signatures verify with Node crypto for e
     }
     await assert.rejects(userKey.sign('ssh-dss', data));
   }
+});
+
+test('openssh-key-v1 reader accepts PuTTY\'s padding (a whole block when already aligned)', async () => {
+  const key = await generateKeyMaterial({ type: 'ed25519' });
+  let found = false;
+  for (let k = 1; k <= 8 && !found; k++) {
+    const text = writeOpenSshPrivate({ key, comment: 'x'.repeat(k) });
+    const raw = Buffer.from(text.split('\n').slice(1, -2).join(''), 'base64');
+    // Walk the outer structure: magic, cipher, kdf, kdf options, count, public key, then the private section.
+    const r = new SshReader(raw.subarray(15));
+    r.string();
+    r.string();
+    r.string();
+    r.uint32();
+    r.string();
+    const at = raw.length - r.remaining;
+    const priv = raw.subarray(at + 4);
+    if (priv[priv.length - 1] !== 'x'.charCodeAt(0)) continue; // writer added padding; want an aligned one
+    found = true;
+    const padded = Buffer.concat([priv, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(padded.length);
+    const body = Buffer.concat([raw.subarray(0, at), len, padded]).toString('base64');
+    const putty = ['-----BEGIN OPENSSH PRIVATE KEY-----', ...(body.match(/.{1,64}/g) ?? []), '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+    const back = await readOpenSshPrivate(putty);
+    assert.equal(back.comment, 'x'.repeat(k));
+    assert.deepEqual(back.key, (await readOpenSshPrivate(text)).key);
+  }
+  assert.ok(found, 'no comment length gave an aligned private section');
 });
