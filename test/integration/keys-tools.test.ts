@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildKeyFiles, generateKeyMaterial, KeyError, md5Fingerprint, readKeyFile, readPpk, readOpenSshPrivate, sha256Fingerprint,
+  buildKeyFiles, ed25519PublicKey, generateKeyMaterial, KeyError, md5Fingerprint, readKeyFile, readPpk, readOpenSshPrivate, sha256Fingerprint,
   summarize, writeOpenSshPrivate, writePpk, type KeyGenSpec, type PrivateKeyFile,
 } from '../../core/keys/index.ts';
 
@@ -267,4 +267,22 @@ test('public key files from the tools read with the right fingerprint', async ()
   assert.equal(b.summary.sha256, fp);
   assert.equal(sha256Fingerprint(b.summary.publicBlob), fp);
   assert.equal(md5Fingerprint(a.summary.publicBlob), toolFingerprint(line, 'md5')[1]);
+});
+
+test('Ed25519 seed ending in zero bytes (PuTTY stores it as a little-endian integer) survives PPK both ways', async () => {
+  const seed = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(seed.subarray(0, 30)); // bytes 30 and 31 stay zero
+  const key = { type: 'ssh-ed25519' as const, seed, publicKey: ed25519PublicKey(seed) };
+  const file: PrivateKeyFile = { key, comment: 'zero tail' };
+  const ppk = join(dir, 'zero-tail.ppk');
+  writeFileSync(ppk, await writePpk(file, { version: 3, passphrase: PASS }));
+  const ossh = join(dir, 'zero-tail.ossh');
+  run('puttygen', [ppk, '--old-passphrase', passFile, '-O', 'private-openssh-new', '--new-passphrase', passFile, '-o', ossh]);
+  const line = run('ssh-keygen', ['-y', '-P', PASS, '-f', ossh]);
+  assert.equal(toolFingerprint(line)[1], summarize(file).sha256);
+  // And puttygen's own re-save of it reads back to the same seed.
+  const resaved = join(dir, 'zero-tail-resaved.ppk');
+  run('puttygen', [ossh, '--old-passphrase', passFile, '-O', 'private', '--new-passphrase', passFile, '-o', resaved]);
+  const back = await readPpk(readFileSync(resaved, 'utf8'), PASS);
+  assert.deepEqual(back.key, key);
 });
