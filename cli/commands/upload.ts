@@ -62,6 +62,11 @@ export const uploadCommand: CliCommand = {
       files.push({ path, size: info.size });
     }
     const conn = await openSftp(settings);
+    // Ctrl-C stops cleanly: writes in flight are confirmed, the handle closed, and the partial
+    // temporary file stays on the server for --resume.
+    const interrupt = new AbortController();
+    const onSigint = () => interrupt.abort();
+    process.once('SIGINT', onSigint);
     let failures = 0;
     try {
       for (const file of files) {
@@ -71,11 +76,16 @@ export const uploadCommand: CliCommand = {
             resume: values.resume,
             overwrite: values.overwrite,
             mode: values.direct ? 'direct' : 'temp',
+            signal: interrupt.signal,
           });
           if (r.bytes !== file.size) throw new SftpError('size-mismatch', `${r.bytes} bytes arrived, the local file has ${file.size}.`, { path: remote });
           if (!r.sizeVerified) throw new SftpError('size-mismatch', 'The server would not tell the size of the uploaded file, so it could not be checked.', { path: remote });
           console.log(`uploaded ${file.path} -> ${remote} (${r.bytes} bytes${r.resumedFrom > 0 ? `, resumed at ${r.resumedFrom}` : ''})`);
         } catch (err) {
+          if (err instanceof SftpError && err.code === 'cancelled') {
+            console.error(`interrupted during ${file.path}; run the same command with --resume to continue`);
+            return 130;
+          }
           failures++;
           console.error(`FAILED ${file.path} -> ${remote}: ${describe(err)}`);
           if (conn.session.failure) {
@@ -85,6 +95,7 @@ export const uploadCommand: CliCommand = {
         }
       }
     } finally {
+      process.removeListener('SIGINT', onSigint);
       await conn.close();
     }
     return failures === 0 ? 0 : 1;

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSshd, type RunningSshd } from '../support/sshd.ts';
@@ -64,6 +64,31 @@ describe('courier upload into a RIVM-like drop box (aes*-ctr only, incoming/ wri
     assert.equal(readFileSync(join(sshd.sftpRoot, 'incoming/gegevens.dat.hash'), 'utf8'), big.sha1());
     assert.equal(readFileSync(join(sshd.sftpRoot, 'incoming/empty.dat')).length, 0);
     assert.equal(existsSync(join(sshd.sftpRoot, 'incoming/.gegevens.dat.courier-part')), false);
+  });
+
+  test('Ctrl-C leaves a partial that --resume completes', { timeout: 120_000 }, async () => {
+    const file = generatedFile(256 * 1024 * 1024);
+    const local = join(dir, 'large.dat');
+    const fd = openSync(local, 'w');
+    for (let pos = 0; pos < file.size; pos += 8 << 20) writeSync(fd, file.slice(pos, pos + (8 << 20)));
+    closeSync(fd);
+    const part = join(sshd.sftpRoot, 'incoming/.large.dat.courier-part');
+    const child = spawn(process.execPath, ['cli/courier.mjs', 'upload', ...conn, ...pins, '--to', 'incoming', local], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((ok) => child.on('close', ok));
+    while (!(existsSync(part) && statSync(part).size > 16 * 1024 * 1024)) await new Promise((ok) => setTimeout(ok, 10));
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /--resume/);
+    const partial = statSync(part).size;
+    assert.ok(partial > 0 && partial < file.size);
+    assert.equal(existsSync(join(sshd.sftpRoot, 'incoming/large.dat')), false);
+    const resumed = await courier(['upload', ...conn, ...pins, '--to', 'incoming', '--resume', local]);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stdout, new RegExp(`resumed at ${partial}\\)`));
+    assert.equal(serverSha1(join(sshd.sftpRoot, 'incoming/large.dat')), file.sha1());
+    rmSync(local);
   });
 
   test('a file already there is refused (exit 1) and left as it was', async () => {
