@@ -40,6 +40,7 @@ const ignore = (): void => undefined;
 
 /** Packets queued together are joined into one channel write up to this size. */
 const COALESCE_LIMIT = 256 * 1024;
+const CLOSE_WAIT_MS = 5000;
 
 export class RequestRouter {
   private readonly pending = new Map<number, Pending>();
@@ -47,6 +48,7 @@ export class RequestRouter {
   private nextId = 1;
   private outbox: { packet: Uint8Array; resolve(): void; reject(err: unknown): void }[] = [];
   private flushing: Promise<void> | null = null;
+  private channelClosed: Promise<void> = Promise.resolve();
   private failureError: SftpError | null = null;
   private hello: ((packet: Uint8Array) => void) | null = null;
   private endedResolve!: (err: SftpError) => void;
@@ -114,7 +116,10 @@ export class RequestRouter {
   /** Ends the session (idempotent); waiting requests fail with 'session-closed'. */
   async close(): Promise<void> {
     this.fail(new SftpError('session-closed'));
-    await this.flushing;
+    // Wait for the channel to close, but never hang on a peer that stopped answering.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.channelClosed, new Promise<void>((ok) => (timer = setTimeout(ok, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private send(packet: Uint8Array): Promise<void> {
@@ -224,7 +229,7 @@ export class RequestRouter {
     this.pending.clear();
     for (const queued of this.outbox.splice(0)) queued.reject(err);
     this.endedResolve(err);
-    this.channel.close().catch(ignore);
+    this.channelClosed = this.channel.close().catch(ignore);
   }
 }
 

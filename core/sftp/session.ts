@@ -90,13 +90,17 @@ export class SftpSession {
     const { router, hello } = await RequestRouter.start(channel, { ...options, maxPacketLength: options.maxPacketLength ?? MAX_INCOMING_PACKET });
     let limits: ServerLimits | null = null;
     try {
+      // A server that announces limits but then fails the request: fall back to safe defaults.
       if (offers(hello.extensions, EXT.limits)) {
         limits = await router.request(FXP.EXTENDED, [str(EXT.limits[0])], extendedReply((r) => ({
           maxPacketLength: r.uint64('max-packet-length'),
           maxReadLength: r.uint64('max-read-length'),
           maxWriteLength: r.uint64('max-write-length'),
           maxOpenHandles: r.uint64('max-open-handles'),
-        }))).reply;
+        }))).reply.catch((err: unknown) => {
+          if (err instanceof SftpError && err.status !== undefined) return null;
+          throw err;
+        });
       }
     } catch (err) {
       await router.close();

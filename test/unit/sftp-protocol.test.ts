@@ -260,3 +260,15 @@ test('cancelling a download from a server that stopped answering completes (sess
   await assert.rejects(done, isCode('cancelled'));
   assert.equal(session.failure?.code, 'session-closed');
 });
+
+test('a server that announces limits but fails the request: defaults are used', async () => {
+  const server = new FakeSftpServer();
+  const opening = SftpSession.open(server.channel, { handshakeTimeoutMs: 2000 });
+  await server.nextPacket();
+  server.send(versionPacket(3, [['limits@openssh.com', '1']]));
+  const limits = await server.nextPacket();
+  server.send(packet(FXP.STATUS, limits.id, FX.OP_UNSUPPORTED, 'no', ''));
+  const session = await opening;
+  assert.equal(session.serverLimits, null);
+  assert.equal(session.writeChunk, 32768);
+});
