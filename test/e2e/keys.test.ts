@@ -52,7 +52,13 @@ describe('Keys screen in Chromium', () => {
   });
 
   test('generates RSA 4096; the .asc and .ppk open in puttygen/ssh-keygen with the shown fingerprint', async () => {
+    // The VIKZ profile (first) asks for 4096 and refuses less; another server allows 2048.
+    assert.equal(await page.inputValue('[data-testid="keys-profile"]'), 'vikz');
     assert.equal(await page.inputValue('[data-testid="keys-bits"]'), '4096');
+    assert.equal(await page.$eval('[data-testid="keys-bits"]', (sel) => [...(sel as HTMLSelectElement).options].find((o) => o.value === '2048')!.disabled), true);
+    await page.selectOption('[data-testid="keys-profile"]', '');
+    assert.equal(await page.$eval('[data-testid="keys-bits"]', (sel) => [...(sel as HTMLSelectElement).options].find((o) => o.value === '2048')!.disabled), false);
+    await page.selectOption('[data-testid="keys-profile"]', 'vikz');
     assert.match(await page.inputValue('[data-testid="keys-comment"]'), /^rsa-key-\d{8}$/);
     await page.fill('[data-testid="keys-ident"]', 'Z12345');
     // An empty passphrase needs an explicit confirmation.
@@ -133,6 +139,7 @@ describe('Keys screen in Chromium', () => {
     assert.equal(params.get('cc'), 'kwaliteit.az@vikz.be,hoofdarts@ziekenhuis.example');
     assert.equal(params.get('subject'), 'VIKZ Z12345');
     assert.match(params.get('body')!, /publicKey_Z12345\.asc/);
+    assert.match(params.get('body')!, /SHA256:/);
     await page.fill('[data-testid="keys-mail-username"]', 'P777');
     const href2 = (await page.getAttribute('[data-testid="keys-mail-link"]', 'href'))!;
     assert.match(href2, /cc=kwaliteit\.ggz%40vikz\.be|cc=kwaliteit\.ggz@vikz\.be/);

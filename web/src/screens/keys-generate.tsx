@@ -1,6 +1,7 @@
 // The "make a new key" form: type, size, comment, user name, passphrase twice (an empty one only
 // after an explicit warning). The work runs in the key worker; the page stays responsive.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import type { KeyRequirement } from '../../../core/delivery/profile.ts';
 import { defaultComment, RSA_SIZES, type KeyGenSpec } from '../../../core/keys/index.ts';
 import { t } from '../i18n/index.ts';
 import { runKeyJob } from '../services/key-jobs.ts';
@@ -10,7 +11,20 @@ import { keyErrorText } from './keys-errors.ts';
 
 export type GeneratedKey = Extract<KeyWorkerReply, { type: 'generated' }> & { ident: string };
 
-export function KeysGenerate({ onDone }: { onDone: (result: GeneratedKey) => void }) {
+export interface KeysGenerateProps {
+  onDone: (result: GeneratedKey) => void;
+  /** The chosen server's key requirement (types, minimum and asked-for RSA size), if any. */
+  requirement?: KeyRequirement;
+  profileLabel?: string;
+}
+
+function allowedTypes(requirement?: KeyRequirement): KeyGenSpec['type'][] {
+  const all: KeyGenSpec['type'][] = ['rsa', 'ed25519'];
+  const ok = requirement ? all.filter((x) => requirement.types.includes(x)) : all;
+  return ok.length > 0 ? ok : ['rsa'];
+}
+
+export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerateProps) {
   const [type, setType] = useState<KeyGenSpec['type']>('rsa');
   const [bits, setBits] = useState<2048 | 3072 | 4096>(4096);
   const [comment, setComment] = useState(defaultComment('rsa'));
@@ -23,9 +37,20 @@ export function KeysGenerate({ onDone }: { onDone: (result: GeneratedKey) => voi
   const [stage, setStage] = useState<KeyJobStage | null>(null);
   const [error, setError] = useState('');
 
+  const types = allowedTypes(requirement);
+  const minBits = requirement?.minRsaBits ?? 2048;
+  useEffect(() => {
+    // A server profile decides the preselected size (VIKZ: 4096) and what is too small.
+    const wanted = requirement?.rsaBits ?? Math.max(4096, requirement?.minRsaBits ?? 0);
+    setBits((RSA_SIZES as readonly number[]).includes(wanted) ? (wanted as 2048 | 3072 | 4096) : 4096);
+    const nextType = allowedTypes(requirement)[0]!;
+    setType(nextType);
+    if (!commentEdited) setComment(defaultComment(nextType));
+  }, [requirement]);
+
   const mismatch = pass !== pass2 && pass2.length > 0;
   const empty = pass.length === 0;
-  const ready = !stage && pass === pass2 && (!empty || allowEmpty) && comment.trim().length > 0;
+  const ready = !stage && pass === pass2 && (!empty || allowEmpty) && comment.trim().length > 0 && (type !== 'rsa' || bits >= minBits);
 
   const chooseType = (value: KeyGenSpec['type']) => {
     setType(value);
@@ -56,17 +81,16 @@ export function KeysGenerate({ onDone }: { onDone: (result: GeneratedKey) => voi
         <label>
           {t('keys.gen.type')}
           <select data-testid="keys-type" value={type} disabled={!!stage} onChange={(e) => chooseType((e.currentTarget as HTMLSelectElement).value as KeyGenSpec['type'])}>
-            <option value="rsa">{t('keys.gen.type.rsa')}</option>
-            <option value="ed25519">{t('keys.gen.type.ed25519')}</option>
+            {types.map((x) => <option key={x} value={x}>{t(x === 'rsa' ? 'keys.gen.type.rsa' : 'keys.gen.type.ed25519')}</option>)}
           </select>
         </label>
         {type === 'rsa' && (
           <label>
             {t('keys.gen.bits')}
             <select data-testid="keys-bits" value={String(bits)} disabled={!!stage} onChange={(e) => setBits(Number((e.currentTarget as HTMLSelectElement).value) as 2048 | 3072 | 4096)}>
-              {RSA_SIZES.map((b) => <option key={b} value={String(b)}>{b}</option>)}
+              {RSA_SIZES.map((b) => <option key={b} value={String(b)} disabled={b < minBits}>{b}</option>)}
             </select>
-            <span class="hint">{t('keys.gen.bits.hint')}</span>
+            {requirement && profileLabel && <span class="hint">{t('keys.gen.bits.profile', { profile: profileLabel, bits: requirement.rsaBits ?? minBits, min: minBits })}</span>}
           </label>
         )}
         <label>

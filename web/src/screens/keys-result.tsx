@@ -1,9 +1,10 @@
 // A freshly made key: its files to save (which client takes which), fingerprints, copy, and the
 // "mail it to the registry" helper.
 import { useState } from 'preact/hooks';
+import { fillTemplate, type ServerProfile } from '../../../core/delivery/profile.ts';
 import type { KeyFileOutput } from '../../../core/keys/index.ts';
 import { t } from '../i18n/index.ts';
-import { KEY_MAIL_PROFILES, mailtoLink, sectorFor } from '../services/key-mail.ts';
+import { defaultCc, mailtoLink } from '../services/key-mail.ts';
 import { downloadBlob } from '../services/sidecar-output.ts';
 import type { GeneratedKey } from './keys-generate.tsx';
 
@@ -22,46 +23,41 @@ function fileText(role: KeyFileOutput['role']): string {
   }
 }
 
-function MailHelper({ result, ascName }: { result: GeneratedKey; ascName: string }) {
-  const profile = KEY_MAIL_PROFILES[0]!;
+function MailHelper({ result, ascName, profile }: { result: GeneratedKey; ascName: string; profile: ServerProfile }) {
+  const mail = profile.mail!;
   const [username, setUsername] = useState(result.ident);
-  const [sectorId, setSectorId] = useState(sectorFor(profile, result.ident)?.id ?? profile.sectors[0]!.id);
-  const [chief, setChief] = useState('');
-  const sector = profile.sectors.find((s) => s.id === sectorId) ?? profile.sectors[0]!;
+  const [chosenCc, setChosenCc] = useState(defaultCc(mail, result.ident));
+  const [extraCc, setExtraCc] = useState('');
+  const cc = mail.ccChoice === 'one' ? [chosenCc] : mail.cc;
   const href = mailtoLink({
-    to: profile.to,
-    cc: [sector.cc, chief],
-    subject: profile.subject(username),
-    body: t('keys.mail.body', { file: ascName, username: username.trim(), fingerprint: result.summary.sha256 }),
+    to: mail.to,
+    cc: [...cc, extraCc],
+    subject: fillTemplate(mail.subject, username.trim()),
+    body: t('keys.mail.body', { file: ascName, username: username.trim(), fingerprint: result.summary.sha256, server: profile.label }),
   });
   return (
     <div class="key-mail" data-testid="keys-mail">
       <h3>{t('keys.mail.title')}</h3>
       <div class="options">
         <label>
-          {t('keys.mail.profile')}
-          <select value={profile.id} disabled>
-            {KEY_MAIL_PROFILES.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
-          </select>
-        </label>
-        <label>
           {t('keys.mail.username')}
           <input type="text" data-testid="keys-mail-username" value={username} onInput={(e) => {
             const v = (e.currentTarget as HTMLInputElement).value;
             setUsername(v);
-            const s = sectorFor(profile, v);
-            if (s) setSectorId(s.id);
+            setChosenCc(defaultCc(mail, v));
           }} />
         </label>
-        <label>
-          {t('keys.mail.sector')}
-          <select data-testid="keys-mail-sector" value={sector.id} onChange={(e) => setSectorId((e.currentTarget as HTMLSelectElement).value)}>
-            {profile.sectors.map((s) => <option key={s.id} value={s.id}>{t(s.labelKey)}</option>)}
-          </select>
-        </label>
+        {mail.ccChoice === 'one' && (
+          <label>
+            {t('keys.mail.cc')}
+            <select data-testid="keys-mail-cc" value={chosenCc} onChange={(e) => setChosenCc((e.currentTarget as HTMLSelectElement).value)}>
+              {mail.cc.map((c) => <option key={c} value={c}>{c}</option>)}
+            </select>
+          </label>
+        )}
         <label>
           {t('keys.mail.chief')}
-          <input type="email" data-testid="keys-mail-chief" value={chief} onInput={(e) => setChief((e.currentTarget as HTMLInputElement).value)} />
+          <input type="email" data-testid="keys-mail-chief" value={extraCc} onInput={(e) => setExtraCc((e.currentTarget as HTMLInputElement).value)} />
         </label>
       </div>
       <p class="hint">{t('keys.mail.attach', { file: ascName })}</p>
@@ -72,7 +68,7 @@ function MailHelper({ result, ascName }: { result: GeneratedKey; ascName: string
   );
 }
 
-export function KeysResult({ result }: { result: GeneratedKey }) {
+export function KeysResult({ result, profile }: { result: GeneratedKey; profile?: ServerProfile }) {
   const [copied, setCopied] = useState(false);
   const name = (role: KeyFileOutput['role']) => result.files.find((f) => f.role === role)?.name ?? '';
   const publicLine = result.files.find((f) => f.role === 'authorized-keys')?.content.trim() ?? '';
@@ -115,7 +111,7 @@ export function KeysResult({ result }: { result: GeneratedKey }) {
         <button type="button" data-testid="keys-copy" onClick={() => void copy()}>{t('keys.copy')}</button>
         {copied && <span class="ok">{t('keys.copied')}</span>}
       </div>
-      <MailHelper result={result} ascName={name('rfc4716')} />
+      {profile?.mail && <MailHelper result={result} ascName={name('rfc4716')} profile={profile} />}
     </section>
   );
 }

@@ -1,47 +1,22 @@
-// "Mail the public key" helper: who gets the .asc, per registry profile, as a mailto: link.
-// Profile data lives here until server profiles exist (source: the VIKZ user manual, servers.md).
+// "Mail the public key" helper: a mailto: link built from a server profile's mail template.
+import type { MailTemplate } from '../../../core/delivery/profile.ts';
 
-export interface KeyMailSector {
-  id: string;
-  /** Catalogue key of the sector's name. */
-  labelKey: 'keys.mail.sector.az' | 'keys.mail.sector.ggz';
-  cc: string;
-  /** User names of this sector start with this letter. */
-  prefix: string;
-}
-
-export interface KeyMailProfile {
-  id: string;
-  label: string;
-  to: string;
-  sectors: KeyMailSector[];
-  subject(username: string): string;
-}
-
-export const KEY_MAIL_PROFILES: readonly KeyMailProfile[] = [
-  {
-    id: 'vikz',
-    label: 'VIKZ — Smals (TTP)',
-    to: 'UserGa-stat@smals.be',
-    sectors: [
-      { id: 'az', labelKey: 'keys.mail.sector.az', cc: 'kwaliteit.az@vikz.be', prefix: 'Z' },
-      { id: 'ggz', labelKey: 'keys.mail.sector.ggz', cc: 'kwaliteit.ggz@vikz.be', prefix: 'P' },
-    ],
-    subject: (username) => `VIKZ ${username}`.trim(),
-  },
-];
-
-/** The sector a user name belongs to (Z-number: hospitals, P-number: mental health), if clear. */
-export function sectorFor(profile: KeyMailProfile, username: string): KeyMailSector | undefined {
-  const first = username.trim().charAt(0).toUpperCase();
-  return profile.sectors.find((s) => s.prefix === first);
+/**
+ * Which of the template's cc addresses to preselect when the user picks one: VIKZ's manual sends
+ * P-numbers (mental health) to its "ggz" address and Z-numbers to the hospitals' one.
+ */
+export function defaultCc(mail: MailTemplate, username: string): string {
+  if (mail.ccChoice !== 'one') return '';
+  const mentalHealth = /^p/i.test(username.trim()) ? mail.cc.find((c) => /ggz/i.test(c)) : undefined;
+  return mentalHealth ?? mail.cc.find((c) => !/ggz/i.test(c)) ?? mail.cc[0] ?? '';
 }
 
 /** RFC 6068 mailto: with to, cc, subject and a body whose line breaks are CRLF. */
-export function mailtoLink(mail: { to: string; cc: string[]; subject: string; body: string }): string {
+export function mailtoLink(mail: { to: string[]; cc: string[]; subject: string; body: string }): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%0D%0A|%0A/g, '%0D%0A');
+  const addr = (list: string[]) => list.map((c) => c.trim()).filter(Boolean).map((a) => encodeURIComponent(a).replace(/%40/g, '@')).join(',');
   const params = [`subject=${enc(mail.subject)}`, `body=${enc(mail.body.replace(/\r\n/g, '\n'))}`];
-  const cc = mail.cc.map((c) => c.trim()).filter(Boolean);
-  if (cc.length) params.unshift(`cc=${cc.map(encodeURIComponent).join(',')}`);
-  return `mailto:${encodeURIComponent(mail.to).replace(/%40/g, '@')}?${params.join('&')}`;
+  const cc = addr(mail.cc);
+  if (cc) params.unshift(`cc=${cc}`);
+  return `mailto:${addr(mail.to)}?${params.join('&')}`;
 }
