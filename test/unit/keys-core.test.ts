@@ -6,7 +6,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import bcryptPbkdf from 'bcrypt-pbkdf';
 import {
   base64Decode, base64Encode, CryptoSshUserKey, defaultComment, generateKeyMaterial, MalformedKeyError, readOpenSshPrivate,
-  readRfc4716, sameFingerprint, SshReader, summarize, writeOpenSshPrivate, writeRfc4716,
+  readPpk, readRfc4716, sameFingerprint, SshReader, summarize, writeOpenSshPrivate, writePpk, writeRfc4716,
 } from '../../core/keys/index.ts';
 
 test('bcrypt_pbkdf (npm bcrypt-pbkdf, used for openssh-key-v1) matches OpenBSD\'s published vectors', () => {
@@ -120,4 +120,39 @@ test('openssh-key-v1 reader accepts PuTTY\'s padding (a whole block when already
     assert.deepEqual(back.key, (await readOpenSshPrivate(text)).key);
   }
   assert.ok(found, 'no comment length gave an aligned private section');
+});
+
+test('Ed25519 without WebCrypto Ed25519 (older browsers): falls back to noble, same key shape', async () => {
+  const subtle = globalThis.crypto.subtle;
+  const original = subtle.generateKey.bind(subtle);
+  let refused = 0;
+  const patched = ((algorithm: AlgorithmIdentifier, extractable: boolean, usages: KeyUsage[]) => {
+    if ((typeof algorithm === 'string' ? algorithm : algorithm.name) === 'Ed25519' && ++refused) return Promise.reject(new DOMException('no Ed25519', 'NotSupportedError'));
+    return original(algorithm as RsaHashedKeyGenParams, extractable, usages);
+  }) as typeof subtle.generateKey;
+  Object.defineProperty(subtle, 'generateKey', { value: patched, configurable: true });
+  try {
+    const key = await generateKeyMaterial({ type: 'ed25519' });
+    assert.equal(refused, 1, 'WebCrypto Ed25519 was not asked first');
+    assert.equal(key.type, 'ssh-ed25519');
+    const s = summarize({ key, comment: '' });
+    assert.equal(s.publicBlob.length, 51);
+    // It signs, so seed and public key belong together.
+    const userKey = await CryptoSshUserKey.fromMaterial(key);
+    assert.ok((await userKey.sign('ssh-ed25519', new Uint8Array(8))).length > 64);
+  } finally {
+    delete (subtle as unknown as Record<string, unknown>).generateKey;
+  }
+});
+
+test('PPK and RFC 4716 read with CRLF, CR or LF line endings', async () => {
+  const key = await generateKeyMaterial({ type: 'ed25519' });
+  const file = { key, comment: 'line ends' };
+  const ppk = await writePpk(file, { version: 2, passphrase: 'p' });
+  const asc = writeRfc4716(summarize(file).publicBlob, file.comment);
+  for (const eol of ['\r\n', '\r', '\n']) {
+    const back = await readPpk(ppk.replace(/\n/g, eol), 'p');
+    assert.equal(back.comment, 'line ends');
+    assert.equal(readRfc4716(asc.replace(/\r\n/g, eol)).comment, 'line ends');
+  }
 });
