@@ -10,9 +10,14 @@ export class SshChannelAdapter implements SshChannelStream {
   private waiting: { resolve: (c: Uint8Array | null) => void; reject: (e: Error) => void } | null = null;
   private ended = false;
   private failure: Error | null = null;
+  /** Settles when the channel ends, so a send stuck waiting for window on a dead connection is released. */
+  private readonly endedSignal: Promise<never>;
+  private signalEnd!: (error: Error) => void;
 
   /** `connectionError` gives the session's typed error when the whole connection broke. */
   constructor(private readonly channel: SshChannel, private readonly connectionError: () => SshError | null) {
+    this.endedSignal = new Promise<never>((_, reject) => (this.signalEnd = reject));
+    this.endedSignal.catch(() => undefined);
     channel.onDataReceived((data: Buffer) => {
       // The library reuses its receive buffer: copy before the next packet overwrites it.
       this.push(new Uint8Array(data));
@@ -34,6 +39,7 @@ export class SshChannelAdapter implements SshChannelStream {
     if (this.ended) return;
     this.ended = true;
     this.failure = error;
+    this.signalEnd(error ?? new Error('the SSH channel is closed'));
     if (this.waiting && this.chunks.length === 0) {
       const w = this.waiting;
       this.waiting = null;
@@ -45,7 +51,8 @@ export class SshChannelAdapter implements SshChannelStream {
   async write(data: Uint8Array): Promise<void> {
     if (this.ended || this.channel.isClosed) throw this.connectionError() ?? new Error('the SSH channel is closed');
     try {
-      await this.channel.send(Buffer.from(data.buffer, data.byteOffset, data.length));
+      // The library's send waits for the peer's window; on a connection that died it would wait for ever.
+      await Promise.race([this.channel.send(Buffer.from(data.buffer, data.byteOffset, data.length)), this.endedSignal]);
     } catch (e) {
       throw this.connectionError() ?? e;
     }
