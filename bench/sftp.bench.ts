@@ -74,6 +74,33 @@ const clients: Client[] = [
   },
 ];
 
+/** Our SSH transport alone (no SFTP): a raw exec channel, `cat > /dev/null` up and `cat FILE` down. */
+async function timeRawChannel(sshd: RunningSshd, cipher: string, mac: string): Promise<{ up: number; down: number }> {
+  const ssh = await connectSsh(await connectTcp({ host: sshd.host, port: sshd.port }), {
+    target: `${sshd.host}:${sshd.port}`,
+    username: sshd.user,
+    hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }),
+    auth: { key: userKey },
+    algorithms: { ciphers: [cipher], macs: [mac] },
+  });
+  try {
+    const sink = await ssh.exec('cat > /dev/null');
+    let t0 = performance.now();
+    for await (const chunk of createReadStream(local, { highWaterMark: 256 * 1024 })) await sink.write(chunk as Uint8Array);
+    await sink.close();
+    const up = performance.now() - t0;
+    const source = await ssh.exec(`cat ${join(sshd.sftpRoot, 'native.bin')}`);
+    t0 = performance.now();
+    let got = 0;
+    for (let c = await source.read(); c; c = await source.read()) got += c.byteLength;
+    const down = performance.now() - t0;
+    if (got !== SIZE) throw new Error(`raw download got ${got}`);
+    return { up, down };
+  } finally {
+    await ssh.close();
+  }
+}
+
 async function timeOurs(client: Client, sshd: RunningSshd, cipher: string, mac: string): Promise<{ up: number; down: number }> {
   const { session, close } = await client.open(sshd, cipher, mac);
   try {
@@ -110,12 +137,16 @@ try {
       const knownHosts = join(dir, 'known_hosts');
       writeFileSync(knownHosts, Object.values(sshd.hostPublicKeys).map((k) => `[127.0.0.1]:${sshd.port} ${k}`).join('\n') + '\n');
       const native = { up: [] as number[], down: [] as number[] };
+      const raw = { up: [] as number[], down: [] as number[] };
       const ours = new Map(clients.map((c) => [c.name, { up: [] as number[], down: [] as number[] }]));
       for (let i = 0; i < RUNS; i++) {
         // Interleave the clients so drift on this shared machine hits them alike.
         native.up.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `put ${local} native.bin`));
         native.down.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `get native.bin ${join(dir, 'native-down.bin')}`));
         if (statSync(join(dir, 'native-down.bin')).size !== SIZE) throw new Error('sftp get size');
+        const r = await timeRawChannel(sshd, cipher, mac);
+        raw.up.push(r.up);
+        raw.down.push(r.down);
         for (const c of clients) {
           const t = await timeOurs(c, sshd, cipher, mac);
           ours.get(c.name)!.up.push(t.up);
@@ -126,10 +157,14 @@ try {
       const nDown = mbps(median(native.down));
       console.log(`\n256 MiB over loopback, ${cipher} + ${mac}, median of ${RUNS} (MB/s = 10^6 B/s)`);
       console.log(`  ${'OpenSSH sftp put/get (incl. its handshake)'.padEnd(44)} up ${nUp.toFixed(0).padStart(5)} MB/s   down ${nDown.toFixed(0).padStart(5)} MB/s`);
+      const rUp = mbps(median(raw.up));
+      const rDown = mbps(median(raw.down));
+      console.log(`  ${'core/ssh raw channel, no SFTP (cat)'.padEnd(44)} up ${rUp.toFixed(0).padStart(5)} MB/s   down ${rDown.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(rUp / nUp).toFixed(2)}x  down ${(rDown / nDown).toFixed(2)}x`);
       for (const [name, t] of ours) {
         const up = mbps(median(t.up));
         const down = mbps(median(t.down));
-        console.log(`  ${name.padEnd(44)} up ${up.toFixed(0).padStart(5)} MB/s   down ${down.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(up / nUp).toFixed(2)}x  down ${(down / nDown).toFixed(2)}x`);
+        const vsRaw = name.includes('core/ssh') ? `   vs raw channel: up ${(up / rUp).toFixed(2)}x  down ${(down / rDown).toFixed(2)}x` : '';
+        console.log(`  ${name.padEnd(44)} up ${up.toFixed(0).padStart(5)} MB/s   down ${down.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(up / nUp).toFixed(2)}x  down ${(down / nDown).toFixed(2)}x${vsRaw}`);
       }
     } finally {
       await sshd.stop();
