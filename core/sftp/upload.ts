@@ -108,6 +108,7 @@ async function openForUpload(session: SftpSession, path: string, resume: boolean
 async function renameIntoPlace(session: SftpSession, from: string, to: string, overwrite: boolean): Promise<void> {
   try {
     if (overwrite && session.has('posixRename')) return await session.posixRename(from, to);
+    // Without posix-rename, replacing takes remove + rename: not atomic, but asked for by the caller.
     if (overwrite) await session.remove(to).catch((err: unknown) => {
       if (!isSftpError(err, 'no-such-file')) throw err;
     });
