@@ -63,11 +63,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const PASSWORD_FILE = '/var/lib/courier-test/password';
+
+/**
+ * One random password for the test user on this machine, made once: every sshd started by any
+ * test process shares it, so starting a second server never invalidates the first one's.
+ */
+function testPassword(): string {
+  mkdirSync('/var/lib/courier-test', { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(PASSWORD_FILE, `pw-${randomBytes(12).toString('base64url')}`, { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return readFileSync(PASSWORD_FILE, 'utf8').trim();
+}
+
 function ensureTestUser(password: string): { uid: number; gid: number } {
   try {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', TEST_USER], { stdio: 'inherit' });
+    try {
+      execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', TEST_USER], { stdio: 'ignore' });
+    } catch {
+      execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' }); // another test process created it meanwhile
+    }
   }
   execFileSync('chpasswd', [], { input: `${TEST_USER}:${password}\n` });
   const uid = Number(execFileSync('id', ['-u', TEST_USER]).toString().trim());
@@ -84,7 +104,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   if (process.getuid?.() !== 0) throw new Error('startSshd needs root (it runs sshd with privilege separation and a test user)');
   const dir = mkdtempSync(join(tmpdir(), 'courier-sshd-'));
   chmodSync(dir, 0o755);
-  const password = `pw-${randomBytes(9).toString('base64url')}`;
+  const password = testPassword();
   const { uid, gid } = ensureTestUser(password);
   mkdirSync('/run/sshd', { recursive: true });
 
