@@ -1,7 +1,8 @@
-// What an upload can read from, in the browser and in Node: a ReadableStream, a Blob/File, or any
-// async iterable of bytes (a Node fs stream). A SeekableSource can also start at an offset, which
-// resuming needs without re-reading (Blob.slice, fs.createReadStream({ start })).
-export type ByteSource = ReadableStream<Uint8Array> | Blob | AsyncIterable<Uint8Array>;
+// What an upload can read from, in the browser and in Node: a ReadableStream, a Blob/File, any
+// async iterable of bytes (a Node fs stream), or bytes in memory (a small .hash file). A
+// SeekableSource can also start at an offset, which resuming needs without re-reading
+// (Blob.slice, fs.createReadStream({ start })).
+export type ByteSource = ReadableStream<Uint8Array> | Blob | AsyncIterable<Uint8Array> | Uint8Array;
 
 export interface SeekableSource {
   /** Total bytes, when known. */
@@ -22,6 +23,13 @@ function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
   return typeof x === 'object' && x !== null && typeof (x as ReadableStream).getReader === 'function';
 }
 
+/** Total bytes of a source, when it can tell without being read. */
+export function sourceSize(source: ByteSource | SeekableSource): number | undefined {
+  if (isSeekableSource(source)) return source.size;
+  if (source instanceof Uint8Array) return source.byteLength;
+  return isBlob(source) ? source.size : undefined;
+}
+
 /** A Blob or File as a seekable source (slices are cheap: nothing is read until streamed). */
 export function blobSource(blob: Blob): SeekableSource {
   return { size: blob.size, openAt: (offset) => (offset === 0 ? blob : blob.slice(offset)) };
@@ -29,6 +37,10 @@ export function blobSource(blob: Blob): SeekableSource {
 
 /** The chunks of a source, in order. Stopping early (break, throw) cancels the underlying stream. */
 export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array, void, undefined> {
+  if (source instanceof Uint8Array) {
+    if (source.byteLength > 0) yield source;
+    return;
+  }
   if (isBlob(source)) {
     yield* chunksOf(source.stream() as ReadableStream<Uint8Array>);
     return;

@@ -41,3 +41,26 @@ export async function downloadFile(session: SftpSession, path: string, sink: Byt
     throw err;
   }
 }
+
+/**
+ * A small remote file in memory (a .hash control file, a receipt). Refuses, without reading it
+ * all, a file larger than `maxBytes` (default 1 MiB): memory stays bounded whatever is there.
+ */
+export async function downloadToBytes(session: SftpSession, path: string, options: PipelineOptions & { maxBytes?: number } = {}): Promise<Uint8Array> {
+  const max = options.maxBytes ?? 1024 * 1024;
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const tooLarge = new SftpError('file-too-large', `More than ${max} bytes.`, { path });
+  await downloadFile(session, path, (chunk) => {
+    total += chunk.byteLength;
+    if (total > max) throw tooLarge;
+    parts.push(chunk);
+  }, options);
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.byteLength;
+  }
+  return out;
+}

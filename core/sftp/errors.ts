@@ -18,7 +18,8 @@ export type SftpErrorCode =
   | 'target-exists'
   | 'rename-not-permitted'
   | 'size-mismatch'
-  | 'source-too-short';
+  | 'source-too-short'
+  | 'file-too-large';
 
 const MESSAGES: Record<SftpErrorCode, string> = {
   'no-such-file': 'No such file or folder on the server.',
@@ -35,6 +36,7 @@ const MESSAGES: Record<SftpErrorCode, string> = {
   'rename-not-permitted': 'The server does not allow renaming the uploaded file into place; upload directly under the final name instead.',
   'size-mismatch': 'The file on the server does not have the size that was sent.',
   'source-too-short': 'The local file ended before the resume point: it changed since the partial upload.',
+  'file-too-large': 'The file on the server is larger than expected.',
 };
 
 export interface SftpErrorDetails {

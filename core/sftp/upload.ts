@@ -3,7 +3,7 @@
 // from the size of a partial temporary file; hands every chunk read to a hook (for hashing) from
 // byte 0 even when resuming, so a file is read once for both. Needs no listing or stat permission
 // on the folder (write-only drop boxes): every step works on file names and handles only.
-import { chunksOf, isSeekableSource, type ByteSource, type SeekableSource } from './byte-source.ts';
+import { chunksOf, isSeekableSource, sourceSize, type ByteSource, type SeekableSource } from './byte-source.ts';
 import { isSftpError, SftpError } from './errors.ts';
 import type { SftpHandle, SftpSession } from './session.ts';
 import { cancelledError, writePipelined, type PipelineOptions } from './write-pipeline.ts';
@@ -82,7 +82,7 @@ async function* sendable(source: UploadSource, from: number, onChunk: UploadOpti
   if (pos < from) throw new SftpError('source-too-short', `It has ${pos} bytes; ${from} are already on the server.`);
 }
 
-async function openForUpload(session: SftpSession, path: string, resume: boolean, exclusive: boolean, sourceSize: number | undefined): Promise<{ handle: SftpHandle; from: number }> {
+async function openForUpload(session: SftpSession, path: string, resume: boolean, exclusive: boolean, localSize: number | undefined): Promise<{ handle: SftpHandle; from: number }> {
   if (!resume) {
     try {
       return { handle: await session.open(path, exclusive ? 'write-new' : 'write'), from: 0 };
@@ -99,7 +99,7 @@ async function openForUpload(session: SftpSession, path: string, resume: boolean
   } catch (err) {
     if (isSftpError(err) && (err.code === 'protocol-error' || err.code === 'session-closed' || err.code === 'connection-lost')) throw err;
   }
-  if (size !== undefined && (sourceSize === undefined || size <= sourceSize)) return { handle, from: size };
+  if (size !== undefined && (localSize === undefined || size <= localSize)) return { handle, from: size };
   // Size unknown, or a partial larger than the file: not ours to continue, start over.
   await session.closeHandle(handle);
   return { handle: await session.open(path, 'write'), from: 0 };
@@ -138,8 +138,7 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   // if the server will not say, the rename below still refuses to overwrite).
   if (!overwrite && !direct && (await exists(session, remotePath))) throw new SftpError('target-exists', undefined, { path: remotePath });
 
-  const sourceSize = isSeekableSource(source) ? source.size : typeof Blob !== 'undefined' && source instanceof Blob ? source.size : undefined;
-  const { handle, from } = await openForUpload(session, writePath, options.resume ?? false, direct && !overwrite, sourceSize);
+  const { handle, from } = await openForUpload(session, writePath, options.resume ?? false, direct && !overwrite, sourceSize(source));
   let end: number;
   let fsynced = false;
   let sizeVerified = false;

@@ -13,7 +13,7 @@ import { generatedFile, serverSha1, sha1Of } from '../support/sftp-bytes.ts';
 import { SftpSession } from '../../core/sftp/session.ts';
 import { SftpError } from '../../core/sftp/errors.ts';
 import { isDirectory, isRegularFile } from '../../core/sftp/attributes.ts';
-import { downloadFile } from '../../core/sftp/download.ts';
+import { downloadFile, downloadToBytes } from '../../core/sftp/download.ts';
 import { uploadFile } from '../../core/sftp/upload.ts';
 import { blobSource } from '../../core/sftp/byte-source.ts';
 
@@ -130,6 +130,17 @@ describe('sftp session on a writable home', () => {
     const { bytes } = await downloadFile(session, 'blob.bin', (c) => void parts.push(c));
     assert.equal(bytes, file.size);
     assert.equal(sha1Of(...parts), file.sha1());
+  });
+
+  test('bytes in memory up (a .hash file), a small file back into memory, a large one refused', async () => {
+    const hex = sha1Of(new TextEncoder().encode('data'));
+    const r = await uploadFile(session, 'data.dat.hash', new TextEncoder().encode(hex));
+    assert.equal(r.bytes, 40);
+    assert.equal(readFileSync(join(sshd.sftpRoot, 'data.dat.hash'), 'utf8'), hex);
+    assert.equal(new TextDecoder().decode(await downloadToBytes(session, 'data.dat.hash')), hex);
+    assert.deepEqual(await downloadToBytes(session, 'rt-0.bin'), new Uint8Array(0));
+    await assert.rejects(downloadToBytes(session, 'rt-5242883.bin', { maxBytes: 100_000 }), isCode('file-too-large'));
+    assert.equal(session.failure, null);
   });
 
   test('300 MiB streamed up and down without holding it in memory', async () => {
