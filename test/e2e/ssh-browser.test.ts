@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { startSshd, type RunningSshd } from '../support/sshd.ts';
 import { startBrowserSsh, type BrowserSsh } from '../support/ssh-browser-harness.ts';
 import { isLocal } from '../support/chromium.ts';
+import { descendants } from '../support/ssh-client.ts';
 
 interface ConnectResult {
   hostKey: { sha256: string; keyAlgorithm: string };
@@ -86,4 +87,28 @@ test('Chromium: 8 MiB through a server that re-keys every 1 MB (ctr + WebAssembl
     assert.ok(r.keyExchanges >= 3, `${cipher}: only ${r.keyExchanges} key exchanges`);
     await web.call('close');
   }
+});
+
+test('Chromium: server killed mid-transfer gives connection-lost, no hang', async () => {
+  const sshd = servers.defaults!;
+  await web.call('connect', { url: web.relayUrl('defaults'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519 });
+  const upload = web.call('upload', { mib: 4096 });
+  await new Promise((r) => setTimeout(r, 700));
+  const main = descendants(sshd.pid)[0]!;
+  for (const pid of descendants(main)) process.kill(pid, 'SIGKILL');
+  await assert.rejects(upload, { code: 'connection-lost' });
+  await web.call('close');
+});
+
+test('Chromium: gateway shut down mid-transfer gives a gateway error, no hang (last: stops the gateway)', async () => {
+  const sshd = servers.ed25519!;
+  await web.call('connect', { url: web.relayUrl('ed25519'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519 });
+  const upload = web.call('upload', { mib: 4096 });
+  await new Promise((r) => setTimeout(r, 700));
+  await web.gateway.close();
+  await assert.rejects(upload, (e: unknown) => {
+    const code = (e as { code?: string }).code;
+    assert.ok(code === 'gateway-refused' || code === 'connection-lost', `code ${code}: ${(e as Error).message}`);
+    return true;
+  });
 });
