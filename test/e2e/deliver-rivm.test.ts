@@ -85,7 +85,7 @@ describe('deliver to a RIVM-like OpenSSH server in Chromium', () => {
     await page.click('[data-testid="hostkey-always"]');
     await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
     assert.match((await page.textContent('[data-testid="session-hostkey"]'))!, /aes(128|192|256)-ctr/);
-    assert.match((await page.textContent('[data-testid="send-folder"]'))!, /incoming/);
+    assert.match((await page.textContent('[data-testid="send-target-folder"]'))!, /incoming/);
   });
 
   test('three files (one of 101 MiB) arrive with .hash pairs; a cut mid-upload resumes and leaves no final name half-written', async () => {

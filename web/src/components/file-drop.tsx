@@ -63,7 +63,7 @@ export function FileDrop({ onFiles, pickFilesLabel, pickFolderLabel, dropLabel, 
         ref={folderInput}
         type="file"
         hidden
-        {...{ webkitdirectory: '' }}
+        {...{ webkitdirectory: true }}
         data-testid={`${testId}-folder`}
         onChange={(e) => {
           const input = e.currentTarget as HTMLInputElement;

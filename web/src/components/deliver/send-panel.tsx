@@ -90,7 +90,7 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
     <section class="panel" data-testid="send-panel">
       <h3>{t('send.title')}</h3>
       <p>{t('send.intro')}</p>
-      <p class="hint" data-testid="send-folder">{t('send.to', { folder: folder || '/' })}</p>
+      <p class="hint" data-testid="send-target-folder">{t('send.to', { folder: folder || '/' })}</p>
       {!running && (
         <FileDrop testId="send" pickFilesLabel={t('send.pick')} pickFolderLabel={t('send.pickFolder')} dropLabel={t('hash.drop')} onFiles={(files) => void pairUp(files).then(setSelected)} />
       )}
