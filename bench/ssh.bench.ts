@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { startSshd } from '../test/support/sshd.ts';
 import { connectTo } from '../test/support/ssh-client.ts';
 import { ed25519TestKey } from '../test/support/ssh-test-keys.ts';
@@ -29,7 +30,20 @@ execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', opensshKey]);
 const ourKey = ed25519TestKey();
 
 const sshd = await startSshd({ authorizedKeys: [readFileSync(`${opensshKey}.pub`, 'utf8').trim(), ourKey.authorizedKey], ciphers: CIPHERS.join(','), macs: `${MAC},hmac-sha2-512` });
-const web = await startBrowserSsh({ bench: { host: sshd.host, port: sshd.port, label: 'bench', hostKeyFingerprints: [], local: true } });
+// A TCP sink behind the gateway: counts bytes, answers one byte when all arrived (no SSH at all).
+const sink = createServer((s) => {
+  let n = 0;
+  s.on('data', (d: Buffer) => {
+    n += d.length;
+    if (n >= SIZE) s.write('k');
+  });
+  s.on('error', () => {});
+});
+await new Promise<void>((ok) => sink.listen(0, '127.0.0.1', ok));
+const web = await startBrowserSsh({
+  bench: { host: sshd.host, port: sshd.port, label: 'bench', hostKeyFingerprints: [], local: true },
+  sink: { host: '127.0.0.1', port: (sink.address() as AddressInfo).port, label: 'sink', hostKeyFingerprints: [], local: true },
+});
 const knownHosts = join(dir, 'known_hosts');
 writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKeys.ed25519}\n`);
 
@@ -91,16 +105,18 @@ try {
     const put = mbps(opensshSftp(cipher, `put ${payload} native.bin`));
     const get = mbps(opensshSftp(cipher, `get native.bin ${join(dir, 'native-down.bin')}`));
     const web1 = await chromium(cipher);
+    const relay = mbps((await web.call<{ seconds: number }>('rawRelay', { url: web.relayUrl('sink'), mib: SIZE_MIB })).seconds);
     const [raw, up, down] = [mbps(web1.raw), mbps(web1.up), mbps(web1.down)];
     const x = (a: number, b: number) => `${a.toFixed(0).padStart(5)} (${(a / b).toFixed(2)}x)`;
     rows.push(
       `${cipher.padEnd(23)} raw: OpenSSH ${ref.toFixed(0).padStart(4)}  Node ${x(node, ref)}  Chromium ${x(raw, ref)}   ` +
         `sftp up: OpenSSH ${put.toFixed(0).padStart(4)}  Chromium ${x(up, put)}   sftp down: OpenSSH ${get.toFixed(0).padStart(4)}  Chromium ${x(down, get)}   ` +
-        `(Chromium connect ${web1.connectMs.toFixed(0)} ms)`,
+        `(Chromium: connect ${web1.connectMs.toFixed(0)} ms; same bytes without SSH through the gateway ${relay.toFixed(0)} MB/s)`,
     );
     console.log(rows[rows.length - 1]);
   }
 } finally {
   await web.close();
   await sshd.stop();
+  sink.close();
 }

@@ -108,6 +108,23 @@ const ops = {
     await session.close();
     return { upSeconds, downSeconds, uploaded: up.bytes, received };
   },
+  /** No SSH: `mib` MiB of plain bytes over the gateway relay to a sink that answers one byte at the end (the transport's ceiling). */
+  async rawRelay(a: { url: string; mib: number }) {
+    const ws = new WebSocket(a.url);
+    ws.binaryType = 'arraybuffer';
+    await new Promise((ok, fail) => ((ws.onopen = ok), (ws.onclose = fail)));
+    const done = new Promise((ok) => (ws.onmessage = ok));
+    const frame = new Uint8Array(256 * 1024);
+    const t0 = performance.now();
+    for (let sent = 0; sent < a.mib * 1024 * 1024; sent += frame.length) {
+      ws.send(frame);
+      while (ws.bufferedAmount > 4 * 1024 * 1024) await new Promise((r) => setTimeout(r, 2));
+    }
+    await done;
+    const seconds = (performance.now() - t0) / 1000;
+    ws.close();
+    return { seconds };
+  },
   async close() {
     await conn?.close();
     conn = null;
