@@ -30,7 +30,7 @@ function spy(key: SshUserKey): SshUserKey & { signs: number } {
   return s;
 }
 
-test('auth failures: refused key, wrong password, keyboard-interactive wrong answer', async () => {
+test('auth failures: refused key, wrong password; a refused key then the right password gets in', async () => {
   const sshd = await startSshd({ authorizedKeys: [registered.authorizedKey] });
   try {
     await assert.rejects(connectTo(sshd, { auth: { key: stranger } }), (e: unknown) => {
@@ -100,6 +100,22 @@ test('no common cipher names both sides', async () => {
       assert.match(err.message, /no common cipher: the server offers aes128-cbc, 3des-cbc, we offer .*aes128-ctr/);
       return true;
     });
+  } finally {
+    await sshd.stop();
+  }
+});
+
+test('no common kex, host-key type or MAC: each named, with both lists', async () => {
+  const sshd = await startSshd({ authorizedKeys: [registered.authorizedKey], kexAlgorithms: 'curve25519-sha256', hostKeyAlgorithms: 'ssh-ed25519', ciphers: 'aes128-ctr', macs: 'hmac-sha2-256' });
+  try {
+    const expect = (c: string, server: string) => (e: unknown) => {
+      code(c)(e);
+      assert.ok(((e as SshError).details.server as string[]).includes(server), (e as SshError).message);
+      return true;
+    };
+    await assert.rejects(connectTo(sshd, { auth: { key: registered }, algorithms: { kex: ['ecdh-sha2-nistp256'] } }), expect('no-common-kex', 'curve25519-sha256'));
+    await assert.rejects(connectTo(sshd, { auth: { key: registered }, algorithms: { hostKeys: ['rsa-sha2-512'] } }), expect('no-common-host-key', 'ssh-ed25519'));
+    await assert.rejects(connectTo(sshd, { auth: { key: registered }, algorithms: { macs: ['hmac-sha2-512'] } }), expect('no-common-mac', 'hmac-sha2-256'));
   } finally {
     await sshd.stop();
   }
