@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
+import { isLocal, launchChromium, recordRequests } from '../support/chromium.ts';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 
 const sha1 = (path: string) => execFileSync('sha1sum', [path]).toString().split(' ')[0]!;
@@ -18,6 +18,9 @@ describe('deliver to the demo server in Chromium', () => {
   let app: AppServer;
   let browser: Browser;
   let page: Page;
+  let requests: string[] = [];
+  const sockets: string[] = [];
+  const cspViolations: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'courier-e2e-deliver-'));
   const files = ['gegevens.dat', 'indicatoren été.csv', 'bijlage.bin'].map((n, i) => {
     const p = join(dir, n);
@@ -28,7 +31,13 @@ describe('deliver to the demo server in Chromium', () => {
   before(async () => {
     app = await startAppServer({ demo: true });
     browser = await launchChromium();
-    page = await (await browser.newContext({ locale: 'en-GB', acceptDownloads: true })).newPage();
+    const context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true });
+    requests = recordRequests(context);
+    page = await context.newPage();
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
     await page.goto(`${app.url}#/deliver`);
   });
   after(async () => {
@@ -75,5 +84,13 @@ describe('deliver to the demo server in Chromium', () => {
     assert.ok(!names.some((n) => n?.includes('courier-part')));
     await page.click('[data-testid="logout"]');
     await page.waitForSelector('[data-testid="connect-panel"]');
+  });
+
+  test('only this origin was contacted: no third party, relay sockets to the gateway only, no CSP violation', () => {
+    assert.ok(requests.length > 0);
+    assert.deepEqual(requests.filter((u) => !isLocal(u)), []);
+    assert.ok(sockets.length >= 1);
+    for (const u of sockets) assert.match(u, /^ws:\/\/127\.0\.0\.1:\d+\/relay\?target=demo$/);
+    assert.deepEqual(cspViolations, []);
   });
 });
