@@ -81,8 +81,9 @@ export class SftpSession {
       if (limits && limits.maxPacketLength > 1024) n = Math.min(n, limits.maxPacketLength - 1024);
       return Math.max(1024, Math.min(n, MAX_CHUNK));
     };
-    this.readChunk = options.readChunk ? Math.min(options.readChunk, MAX_CHUNK) : cap(limits?.maxReadLength);
-    this.writeChunk = options.writeChunk ? Math.min(options.writeChunk, MAX_CHUNK) : cap(limits?.maxWriteLength);
+    // A caller's choice (benchmarks, tests) may be smaller, never larger than what the server allows.
+    this.readChunk = options.readChunk ? Math.min(options.readChunk, limits ? cap(limits.maxReadLength) : MAX_CHUNK) : cap(limits?.maxReadLength);
+    this.writeChunk = options.writeChunk ? Math.min(options.writeChunk, limits ? cap(limits.maxWriteLength) : MAX_CHUNK) : cap(limits?.maxWriteLength);
   }
 
   /** Sends INIT, reads VERSION (must be 3) and the server's limits. */
