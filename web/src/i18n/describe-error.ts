@@ -14,6 +14,8 @@ export function describeError(error: WireError): string {
   const d = error.details ?? {};
   const reason = typeof d.reason === 'string' ? d.reason : undefined;
   if (reason && KNOWN.has(`gateway.${reason}`)) return t(`gateway.${reason}` as MessageKey, { target: text(d.target) });
+  // The WebSocket to the gateway itself never opened (network down, gateway stopped, wrong origin).
+  if (error.code === 'connection-refused' && d.closeCode === 1006) return t('gateway.unreachable');
   const key = `error.${error.code}`;
   if (KNOWN.has(key)) {
     return t(key as MessageKey, {
