@@ -74,8 +74,9 @@ export class RequestRouter {
       timer = setTimeout(() => fail(new SftpError('no-connection', `The server did not start SFTP within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
     });
     try {
-      await router.send(encodePacket([byte(FXP.INIT), u32(SFTP_VERSION)]));
-      const packet = await Promise.race([helloPacket, timeout]);
+      const greeting = router.send(encodePacket([byte(FXP.INIT), u32(SFTP_VERSION)])).then(() => helloPacket);
+      greeting.catch(ignore); // settles after a timeout too; its error is then not news
+      const packet = await Promise.race([greeting, timeout]);
       const hello = parseVersion(packet);
       return { router, hello };
     } catch (err) {
