@@ -14,6 +14,7 @@ import { DeliveryRun, type DeliveryItem, type DeliverySession } from '../../../c
 import { SessionLog } from '../../../core/delivery/session-log.ts';
 import type { ExistingChoice } from '../../../core/delivery/deliver-pair.ts';
 import { indexedDbPinStore } from '../services/host-key-pins.ts';
+import { asksForNewPassword } from './password-expiry.ts';
 import type {
   ConnectedInfo, ConnectRequest, FromWorker, PromptAnswer, QueueItemView, RemoteEntry, SessionReplyValue, SessionRequest, ToWorker, WireError,
 } from './session-protocol.ts';
@@ -83,9 +84,29 @@ async function open(req: ConnectRequest): Promise<Live> {
       return decision;
     },
   });
-  const auth = req.auth.kind === 'key' ? { key: await (await keyStore()).userKey(req.auth.keyId) } : { password: req.auth.password };
+  const password = req.auth.kind === 'password' ? req.auth.password : undefined;
+  const auth = req.auth.kind === 'key'
+    ? { key: await (await keyStore()).userKey(req.auth.keyId) }
+    : {
+        password,
+        // A server that asks for a new password (expired, e.g. the Cancer Registry's 14 days) is
+        // told nothing: the user renews it on the operator's portal.
+        keyboardInteractive: async (prompts: { prompt: string }[], instruction: string) => {
+          if (asksForNewPassword(instruction, prompts)) throw new Error('password-expired');
+          return prompts.map(() => password ?? '');
+        },
+      };
   log.info(`connecting to ${req.targetId} as ${req.username} (${req.auth.kind === 'key' ? 'key' : 'password'})`);
-  const ssh = await connectSsh(transport, { target: req.targetId, username: req.username, hostKeyPolicy: policy, auth });
+  let ssh: SshConnection;
+  try {
+    ssh = await connectSsh(transport, { target: req.targetId, username: req.username, hostKeyPolicy: policy, auth });
+  } catch (err) {
+    const e = err as { code?: string; details?: { reason?: unknown } };
+    if (e.code === 'auth-cancelled' && e.details?.reason === 'password-expired') {
+      throw { code: 'password-expired', message: `the password of ${req.username} has expired: the server asks for a new one` };
+    }
+    throw err;
+  }
   // A key accepted from the store or the profile is this session's key from now on.
   trustedThisSession = ssh.hostKey.sha256;
   log.info(`connected: ${ssh.serverVersion}; host key ${ssh.hostKey.keyAlgorithm} ${ssh.hostKey.sha256}; ${ssh.algorithms.kex}, ${ssh.algorithms.cipher}, ${ssh.algorithms.mac}${ssh.algorithms.strictKex ? ', strict kex' : ''}`);
