@@ -13,6 +13,10 @@ import { startSshd } from '../test/support/sshd.ts';
 import { connectTo } from '../test/support/ssh-client.ts';
 import { ed25519TestKey } from '../test/support/ssh-test-keys.ts';
 import { startBrowserSsh } from '../test/support/ssh-browser-harness.ts';
+import { WebSocket as WsWebSocket } from 'ws';
+import { connectWebSocket } from '../core/ssh/transport-websocket.ts';
+import { connectSsh } from '../core/ssh/connection.ts';
+import { pinnedHostKeyPolicy } from '../core/ssh/host-key-policy.ts';
 
 const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.SSH_BENCH_MIB ?? 256);
@@ -73,6 +77,33 @@ async function nodeDirect(cipher: string): Promise<number> {
   return s;
 }
 
+/** Node again, but through the gateway's WebSocket relay like the browser (separates browser costs from relay costs). */
+async function nodeViaGateway(cipher: string): Promise<number> {
+  // The gateway only relays for its own Origin, as a browser would send it.
+  const origin = web.gateway.url.replace(/\/$/, '');
+  const Impl = class extends WsWebSocket {
+    constructor(url: string) {
+      super(url, { origin });
+    }
+  };
+  const transport = await connectWebSocket({ url: web.relayUrl('bench'), WebSocketImpl: Impl as unknown as typeof WebSocket, description: 'gateway' });
+  const conn = await connectSsh(transport, {
+    target: 'bench',
+    username: sshd.user,
+    hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }),
+    auth: { key: ourKey },
+    algorithms: { ciphers: [cipher], macs: [MAC] },
+  });
+  const channel = await conn.exec('cat > /dev/null');
+  const chunk = new Uint8Array(256 * 1024).fill(0x5a);
+  const t0 = performance.now();
+  for (let sent = 0; sent < SIZE; sent += chunk.length) await channel.write(chunk);
+  await channel.close();
+  const s = (performance.now() - t0) / 1000;
+  await conn.close();
+  return s;
+}
+
 async function chromium(cipher: string): Promise<{ raw: number; up: number; down: number; connectMs: number }> {
   const ed25519 = await webKey();
   const c = await web.call<{ connectMs: number }>('connect', { url: web.relayUrl('bench'), username: sshd.user, pins: Object.values(sshd.hostKeyFingerprints), ed25519, ciphers: [cipher] });
@@ -104,12 +135,13 @@ try {
     const node = mbps(await nodeDirect(cipher));
     const put = mbps(opensshSftp(cipher, `put ${payload} native.bin`));
     const get = mbps(opensshSftp(cipher, `get native.bin ${join(dir, 'native-down.bin')}`));
+    const nodeGw = mbps(await nodeViaGateway(cipher));
     const web1 = await chromium(cipher);
     const relay = mbps((await web.call<{ seconds: number }>('rawRelay', { url: web.relayUrl('sink'), mib: SIZE_MIB })).seconds);
     const [raw, up, down] = [mbps(web1.raw), mbps(web1.up), mbps(web1.down)];
     const x = (a: number, b: number) => `${a.toFixed(0).padStart(5)} (${(a / b).toFixed(2)}x)`;
     rows.push(
-      `${cipher.padEnd(23)} raw: OpenSSH ${ref.toFixed(0).padStart(4)}  Node ${x(node, ref)}  Chromium ${x(raw, ref)}   ` +
+      `${cipher.padEnd(23)} raw: OpenSSH ${ref.toFixed(0).padStart(4)}  Node ${x(node, ref)}  Node via gateway ${x(nodeGw, ref)}  Chromium ${x(raw, ref)}   ` +
         `sftp up: OpenSSH ${put.toFixed(0).padStart(4)}  Chromium ${x(up, put)}   sftp down: OpenSSH ${get.toFixed(0).padStart(4)}  Chromium ${x(down, get)}   ` +
         `(Chromium: connect ${web1.connectMs.toFixed(0)} ms; same bytes without SSH through the gateway ${relay.toFixed(0)} MB/s)`,
     );

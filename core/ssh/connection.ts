@@ -4,6 +4,7 @@ import {
   AuthenticationFailureMessage,
   AuthenticationInfoResponseMessage,
   AuthenticationRequestMessage,
+  ChannelOpenMessage,
   SshAuthenticationType,
   SshChannel,
   SshClientSession,
@@ -47,6 +48,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Re-key after this many bytes (default: the library's 0.5 GiB). */
   rekeyBytes?: number;
+  /** Receive window of each channel we open, default 8 MiB (bounds what the server may send ahead). */
+  channelWindowBytes?: number;
 }
 
 export interface NegotiatedAlgorithms {
@@ -71,6 +74,8 @@ export interface SshConnection {
   /** Called once when the connection ends; with an error unless we closed it. */
   onClose(handler: (error?: SshError) => void): void;
 }
+
+const RECEIVE_WINDOW = 8 * 1024 * 1024;
 
 interface KexServiceInternals {
   readonly exchanging: boolean;
@@ -259,7 +264,13 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   const openChannel = async (request: SubsystemRequestMessage | ExecRequestMessage, what: string): Promise<SshChannelStream> => {
     let channel: SshChannel;
     try {
-      channel = await session.openChannel('session');
+      const open = new ChannelOpenMessage();
+      open.channelType = 'session';
+      // Our receive window: 1 MiB by default in the library. Through the gateway the round trip
+      // is long, so a larger window keeps downloads flowing (the reader still bounds memory:
+      // the window only re-opens as it consumes).
+      open.maxWindowSize = options.channelWindowBytes ?? RECEIVE_WINDOW;
+      channel = await session.openChannel(open);
     } catch (e) {
       throw failure() ?? mapSshError(e, where);
     }

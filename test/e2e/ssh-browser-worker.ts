@@ -18,6 +18,7 @@ export interface ConnectArgs {
   ed25519?: { jwk: JsonWebKey; blob: string };
   pins: string[];
   ciphers?: string[];
+  channelWindowBytes?: number;
 }
 
 let conn: SshConnection | null = null;
@@ -66,6 +67,7 @@ const ops = {
       hostKeyPolicy: pinnedHostKeyPolicy({ pins: a.pins }),
       auth: { ...(key ? { key } : {}), ...(a.password !== undefined ? { password: a.password } : {}) },
       ...(a.ciphers ? { algorithms: { ciphers: a.ciphers } } : {}),
+      ...(a.channelWindowBytes ? { channelWindowBytes: a.channelWindowBytes } : {}),
     });
     const connectMs = performance.now() - t0;
     const sftp = await conn.openSubsystem('sftp');
