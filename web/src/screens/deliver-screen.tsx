@@ -53,7 +53,7 @@ export function DeliverScreen() {
   return (
     <section class="screen" data-testid="deliver-screen">
       <h2>{t('nav.deliver')}</h2>
-      <HostKeyDialog />
+      <HostKeyDialog serverLabel={profile?.label} />
       <ExistingFileDialog />
       {idleOut && !connected && <p class="notice">{t('deliver.idleLogout', { minutes: IDLE_MINUTES })}</p>}
       {!connected && <ConnectPanel onProfile={setProfile} />}
@@ -62,9 +62,9 @@ export function DeliverScreen() {
           <div class="session-bar" data-testid="session-bar">
             <div>
               <strong>{t('deliver.connected', { server: profile?.label ?? info.hostKey.target, user: info.user })}</strong>
-              <div class="hint mono" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
+              <div class="hint session-details" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
             </div>
-            <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>
+             <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>
           </div>
           {state === 'lost' && <p class="banner" role="status">{t('deliver.lost')}</p>}
           <SendPanel folder={folder} onDelivered={() => setRefresh((n) => n + 1)} />

@@ -33,15 +33,15 @@ function RowOutput({ row }: { row: HashRow }) {
       return (
         <span class="warn">
           {t('hash.out.existsDifferent', { name })}{' '}
-          <button type="button" onClick={() => void overwriteSidecar(row.id)}>{t('hash.out.overwrite')}</button>
+          <button type="button" class="small" onClick={() => void overwriteSidecar(row.id)}>{t('hash.out.overwrite')}</button>
         </span>
       );
     case 'write-failed':
       return <span class="error">{t('hash.out.writeFailed', { reason: row.outputError ?? '' })}</span>;
     case 'download':
       return (
-        <button type="button" data-testid="download-one" onClick={() => downloadBlob(name, sidecarBlob(row.sidecarContent!))}>
-          {t('hash.out.download')} {name}
+        <button type="button" class="small" data-testid="download-one" title={name} aria-label={t('hash.out.downloadName', { name })} onClick={() => downloadBlob(name, sidecarBlob(row.sidecarContent!))}>
+          {t('hash.out.download')}
         </button>
       );
     default:
@@ -79,8 +79,8 @@ function Overall({ now }: { now: number }) {
     : t('hash.overall', { done: finished, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: speed(done, elapsed), left: duration(rate > 0 ? (total - done) / rate : Infinity) });
   return (
     <div class="overall" data-testid="hash-overall" data-finished={sum.finishedAt ? 'true' : 'false'}>
-      <ProgressBar done={done} total={total} />
-      <p>{text}</p>
+      <ProgressBar done={done} total={total} label={t('hash.col.progress')} />
+      <p role="status">{text}</p>
       {sum.skippedSidecars > 0 && <p class="hint">{t('hash.skippedSidecars', { n: sum.skippedSidecars })}</p>}
     </div>
   );
@@ -156,7 +156,7 @@ export function HashScreen() {
             <thead>
               <tr>
                 <th>{t('common.name')}</th>
-                <th>{t('common.size')}</th>
+                <th class="num">{t('common.size')}</th>
                 <th>{t('hash.col.progress')}</th>
                 <th>{t('hash.col.digest')}</th>
                 <th>{t('hash.col.output')}</th>

@@ -116,18 +116,16 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
       <p class="hint">{t('keys.gen.passphrase.hint')}</p>
       {mismatch && <p class="error" data-testid="keys-mismatch">{t('keys.gen.mismatch')}</p>}
       {empty && (
-        <div class="alert" data-testid="keys-empty-warning">
+        <div class="caution" data-testid="keys-empty-warning">
           <p>{t('keys.gen.emptyWarning')}</p>
-          <label>
+          <label class="check">
             <input type="checkbox" data-testid="keys-allow-empty" checked={allowEmpty} onChange={(e) => setAllowEmpty((e.currentTarget as HTMLInputElement).checked)} /> {t('keys.gen.emptyConfirm')}
           </label>
         </div>
       )}
-      <p>
-        <label>
-          <input type="checkbox" data-testid="keys-keep" checked={keep} disabled={!!stage} onChange={(e) => setKeep((e.currentTarget as HTMLInputElement).checked)} /> {t('keys.gen.keep')}
-        </label>
-      </p>
+      <label class="check">
+        <input type="checkbox" data-testid="keys-keep" checked={keep} disabled={!!stage} onChange={(e) => setKeep((e.currentTarget as HTMLInputElement).checked)} /> {t('keys.gen.keep')}
+      </label>
       <div class="actions">
         <button type="submit" class="primary" data-testid="keys-generate" disabled={!ready}>{t('keys.gen.button')}</button>
       </div>

@@ -1,5 +1,5 @@
 // Import an existing private key file into the key store (asks for its passphrase when needed).
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { needsPassphrase } from '../../../core/keys/index.ts';
 import { t } from '../i18n/index.ts';
 import { runKeyJob } from '../services/key-jobs.ts';
@@ -8,6 +8,8 @@ import { keyErrorText } from './keys-errors.ts';
 
 export function KeysImport() {
   const [data, setData] = useState<Uint8Array | null>(null);
+  const [fileName, setFileName] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
   const [askPass, setAskPass] = useState(false);
   const [pass, setPass] = useState('');
   const [busy, setBusy] = useState(false);
@@ -17,6 +19,7 @@ export function KeysImport() {
     setMessage(null);
     const file = input.files?.[0];
     if (!file) return;
+    setFileName(file.name);
     const bytes = new Uint8Array(await file.arrayBuffer());
     setData(bytes);
     setAskPass(needsPassphrase(bytes));
@@ -44,10 +47,12 @@ export function KeysImport() {
       <h3>{t('keys.import.title')}</h3>
       <p class="hint">{t('keys.import.intro')}</p>
       <div class="options">
-        <label>
-          {t('keys.import.pick')}
-          <input type="file" data-testid="keys-import-file" onChange={(e) => void pick(e.currentTarget as HTMLInputElement)} />
-        </label>
+        <div class="file-pick">
+          {/* The browser's own file button speaks the browser's language, not the app's: ours does. */}
+          <button type="button" onClick={() => fileInput.current?.click()}>{t('keys.import.pick')}</button>
+          <span class={fileName ? 'mono' : 'hint'}>{fileName || t('keys.import.noFile')}</span>
+          <input ref={fileInput} type="file" hidden data-testid="keys-import-file" onChange={(e) => void pick(e.currentTarget as HTMLInputElement)} />
+        </div>
         {askPass && (
           <label>
             {t('keys.import.passphrase')}
@@ -56,10 +61,10 @@ export function KeysImport() {
         )}
       </div>
       <div class="actions">
-        <button type="submit" data-testid="keys-import" disabled={!data || busy}>{t('keys.import.button')}</button>
+        <button type="submit" class="primary" data-testid="keys-import" disabled={!data || busy}>{t('keys.import.button')}</button>
         {busy && <span role="status"><progress /> {t('keys.import.reading')}</span>}
       </div>
-      {message && <p class={message.ok ? 'ok' : 'alert'} role={message.ok ? 'status' : 'alert'} data-testid="keys-import-message">{message.text}</p>}
+      {message && <p class={message.ok ? 'success' : 'alert'} role={message.ok ? 'status' : 'alert'} data-testid="keys-import-message">{message.text}</p>}
     </form>
   );
 }

@@ -15,7 +15,7 @@ export function KeysList() {
       <p class="notice">{t('keys.store.note')}</p>
       {!storeAvailable.value && <p class="alert">{t('keys.store.unavailable')}</p>}
       {list.length === 0 ? (
-        <p class="hint" data-testid="keys-store-empty">{t('keys.store.empty')}</p>
+        <p class="empty" data-testid="keys-store-empty">{t('keys.store.empty')}</p>
       ) : (
         <table class="files" data-testid="keys-store">
           <thead>
@@ -30,12 +30,12 @@ export function KeysList() {
           <tbody>
             {list.map((k) => (
               <tr key={k.id} data-testid="keys-stored-row" data-fingerprint={k.sha256}>
-                <td data-testid="keys-stored-name">{k.name}</td>
-                <td>{k.type} {k.bits}</td>
+                <td class="name" data-testid="keys-stored-name">{k.name}</td>
+                <td class="nowrap">{k.type} {k.bits}</td>
                 <td class="mono">{k.sha256}</td>
                 <td>{date(k.created)}</td>
-                <td>
-                  <div class="actions">
+                <td class="row-actions">
+                  <div>
                     <button type="button" data-testid="keys-rename" onClick={() => {
                       const name = window.prompt(t('keys.store.renamePrompt'), k.name);
                       if (name && name.trim()) void renameKey(k.id, name);

@@ -62,7 +62,7 @@ function MailHelper({ result, ascName, profile }: { result: GeneratedKey; ascNam
       </div>
       <p class="hint">{t('keys.mail.attach', { file: ascName })}</p>
       <div class="actions">
-        <a href={href} data-testid="keys-mail-link">{t('keys.mail.open')}</a>
+        <a href={href} class="button primary" data-testid="keys-mail-link">{t('keys.mail.open')}</a>
       </div>
     </div>
   );
@@ -81,23 +81,23 @@ export function KeysResult({ result, profile }: { result: GeneratedKey; profile?
     }
   };
   return (
-    <section class="key-result notice" data-testid="keys-result">
+    <section class="key-result" data-testid="keys-result">
       <h3>{t('keys.result.title')}</h3>
-      <p class="alert">{t('keys.result.backup')}</p>
-      <dl>
+      <p class="caution">{t('keys.result.backup')}</p>
+      <dl class="receipt-facts">
         <dt>{t('keys.fp.sha256')}</dt>
         <dd class="mono" data-testid="keys-fp-sha256">{result.summary.sha256}</dd>
         <dt>{t('keys.fp.md5')}</dt>
         <dd class="mono" data-testid="keys-fp-md5">{result.summary.md5}</dd>
       </dl>
-      {result.stored && <p class="ok">{t('keys.result.kept', { name: result.stored.name })}</p>}
+      {result.stored && <p class="success">{t('keys.result.kept', { name: result.stored.name })}</p>}
       <table class="files">
         <tbody>
           {result.files.map((f) => (
             <tr key={f.role}>
               <td class="mono">{f.name}</td>
               <td>{fileText(f.role)}</td>
-              <td>
+              <td class="row-actions">
                 <button type="button" data-testid={`keys-download-${f.role}`} onClick={() => downloadBlob(f.name, new Blob([f.content], { type: 'application/octet-stream' }))}>
                   {t('keys.download')}
                 </button>

@@ -42,13 +42,13 @@ export function VerifyScreen() {
       />
       {rows.length > 0 && (
         <>
-          <p data-testid="verify-summary">{t('verify.summary', { ok, bad })}</p>
+          <p class="summary" role="status" data-testid="verify-summary">{t('verify.summary', { ok, bad })}</p>
           <table class="files" data-testid="verify-table">
             <thead>
               <tr>
                 <th>{t('common.name')}</th>
                 <th>{t('common.status')}</th>
-                <th />
+                <th>{t('verify.col.detail')}</th>
               </tr>
             </thead>
             <tbody>
@@ -56,9 +56,9 @@ export function VerifyScreen() {
                 const d = describe(row);
                 return (
                   <tr key={row.id} data-testid="verify-row" data-path={row.path} data-result={row.state === 'verdict' ? row.verdict.status : row.state}>
-                    <td class="name">{row.path}</td>
-                    <td class={d.cls}><strong>{d.label}</strong></td>
-                    <td>{row.state === 'checking' ? <ProgressBar done={row.bytesDone} total={row.size} /> : d.detail}</td>
+                    <td class="name" title={row.path}>{row.path}</td>
+                    <td class={`${d.cls} status-label`}>{d.label}</td>
+                    <td>{row.state === 'checking' ? <ProgressBar done={row.bytesDone} total={row.size} label={row.path} /> : d.detail}</td>
                   </tr>
                 );
               })}

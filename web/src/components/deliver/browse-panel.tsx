@@ -79,10 +79,10 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
     if (sort.key === 'name') return a.name.localeCompare(b.name, language.value) * dir;
     return ((a[sort.key] ?? 0) - (b[sort.key] ?? 0)) * dir;
   });
-  const header = (key: SortKey, label: string) => (
-    <th>
+  const header = (key: SortKey, label: string, cls?: string) => (
+    <th class={cls} aria-sort={sort.key === key ? (sort.up ? 'ascending' : 'descending') : 'none'}>
       <button type="button" class="link" onClick={() => setSort({ key, up: sort.key === key ? !sort.up : true })}>
-        {label}{sort.key === key ? (sort.up ? ' ▲' : ' ▼') : ''}
+        {label}<span aria-hidden="true">{sort.key === key ? (sort.up ? ' ▲' : ' ▼') : ''}</span>
       </button>
     </th>
   );
@@ -92,7 +92,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
     <section class="panel" data-testid="browse-panel">
       <h3>{t('browse.title')}</h3>
       <div class="actions">
-        <span class="mono" data-testid="browse-path">{path}</span>
+        <span class="path" data-testid="browse-path" title={t('browse.path')}>{path}</span>
         <button type="button" disabled={path === '/' || !connectedInfo.value} onClick={() => setPath(parent(path))}>{t('browse.up')}</button>
         <button type="button" onClick={() => void load(path)}>{t('browse.refresh')}</button>
         <button
@@ -106,24 +106,24 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
           {t('browse.newFolder')}
         </button>
       </div>
-      {status && <p class={status.kind === 'error' ? 'alert' : 'notice'} data-testid="browse-status" data-kind={status.kind}>{status.text}</p>}
+      {status && <p class={status.kind === 'error' ? 'alert' : status.kind === 'info' ? 'success' : 'notice'} role={status.kind === 'error' ? 'alert' : 'status'} data-testid="browse-status" data-kind={status.kind}>{status.text}</p>}
       {dl && <p class="hint">{t('browse.downloading', { name: dl.path, bytes: formatBytes(dl.bytes) })}</p>}
-      {entries && entries.length === 0 && <p class="hint">{t('browse.empty')}</p>}
+      {entries && entries.length === 0 && <p class="empty">{t('browse.empty')}</p>}
       {entries && entries.length > 0 && (
         <table class="files" data-testid="browse-table">
           <thead>
             <tr>
               {header('name', t('common.name'))}
-              {header('size', t('common.size'))}
+              {header('size', t('common.size'), 'num')}
               {header('mtime', t('browse.date'))}
-              <th />
+              <th><span class="visually-hidden">{t('common.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
             {sorted.map((e) => (
               <tr key={e.name} data-testid="browse-row" data-name={e.name}>
                 <td class="name">
-                  {e.isDir ? <button type="button" class="link" onClick={() => setPath(join(path, e.name))}>📁 {e.name}</button> : e.name}
+                  {e.isDir ? <button type="button" class="link" onClick={() => setPath(join(path, e.name))}><span class="folder-icon" aria-hidden="true">📁</span>{e.name}</button> : e.name}
                 </td>
                 <td class="num">{e.isDir || e.size === undefined ? '' : formatBytes(e.size)}</td>
                 <td>{e.mtime ? new Date(e.mtime * 1000).toLocaleString(language.value) : ''}</td>

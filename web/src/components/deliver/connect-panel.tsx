@@ -127,10 +127,10 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
           />
         </div>
       </div>
-      {notice && <p class={notice.kind === 'ok' ? 'notice' : 'alert'} role="status">{notice.text}</p>}
+      {notice && <p class={notice.kind === 'ok' ? 'success' : 'alert'} role={notice.kind === 'ok' ? 'status' : 'alert'}>{notice.text}</p>}
       {profile.notes?.[language.value] && <p class="notice">{profile.notes[language.value]}</p>}
       {targets === 'unreachable' && <p class="alert">{t('deliver.profile.gatewayUnreachable')}</p>}
-      {!inGateway && <p class="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
+      {!inGateway && <p class="alert" role="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
       <div class="options">
         <label>
           {t('deliver.username')}

@@ -8,7 +8,7 @@ function normalise(fp: string): string {
   return fp.trim().replace(/=+$/, '');
 }
 
-export function HostKeyDialog() {
+export function HostKeyDialog({ serverLabel }: { serverLabel?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
   const p = pendingPrompt.value;
   const prompt = p?.prompt.kind === 'host-key' ? p.prompt : null;
@@ -22,13 +22,15 @@ export function HostKeyDialog() {
   return (
     <dialog ref={ref} data-testid="hostkey-dialog" onCancel={(e) => { e.preventDefault(); decide('reject'); }}>
       <h2>{t('hostkey.title')}</h2>
-      <p>{t('hostkey.firstTime', { target: prompt.hostKey.target })}</p>
-      <p><strong>{t('hostkey.server')}</strong></p>
-      <p class="mono" data-testid="hostkey-sha256">{prompt.hostKey.keyAlgorithm} {prompt.hostKey.sha256}</p>
-      <p class="mono hint">{prompt.hostKey.md5}</p>
-      <p><strong>{t('hostkey.published')}</strong></p>
-      {prompt.published.length === 0 ? <p class="hint">{t('hostkey.nonePublished')}</p> : prompt.published.map((fp) => <p class="mono" key={fp}>{fp}</p>)}
-      {prompt.published.length > 0 && <p class={match ? 'ok' : 'alert'}>{match ? t('hostkey.match') : t('hostkey.noMatch')}</p>}
+      <p>{t('hostkey.firstTime', { target: serverLabel ?? prompt.hostKey.target })}</p>
+      <p class="dialog-label">{t('hostkey.server')}</p>
+      <div class="fingerprint">
+        <span data-testid="hostkey-sha256">{prompt.hostKey.keyAlgorithm} {prompt.hostKey.sha256}</span>
+        <span class="hint">{prompt.hostKey.md5}</span>
+      </div>
+      <p class="dialog-label">{t('hostkey.published')}</p>
+      {prompt.published.length === 0 ? <p class="caution">{t('hostkey.nonePublished')}</p> : prompt.published.map((fp) => <div class="fingerprint" key={fp}>{fp}</div>)}
+      {prompt.published.length > 0 && <p class={match ? 'success' : 'alert'}>{match ? t('hostkey.match') : t('hostkey.noMatch')}</p>}
       <div class="actions">
         <button type="button" class="primary" data-testid="hostkey-always" onClick={() => decide('trust-always')}>{t('hostkey.trustAlways')}</button>
         <button type="button" data-testid="hostkey-once" onClick={() => decide('trust-once')}>{t('hostkey.trustOnce')}</button>

@@ -9,6 +9,7 @@ const when = (iso?: string) => (iso ? new Date(iso).toLocaleString(language.valu
 export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
   return (
     <section class="panel receipt" data-testid="receipt">
+      <p class="print-only">{t('app.title')}</p>
       <h3>{t('receipt.title')}</h3>
       <div class="actions no-print">
         <button type="button" class="primary" data-testid="receipt-json" onClick={() => downloadBlob(`receipt-${receipt.startedAt.replace(/[:.]/g, '-')}.json`, new Blob([receiptJson(receipt)], { type: 'application/json' }))}>
@@ -27,8 +28,8 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
         <thead>
           <tr>
             <th>{t('receipt.file')}</th>
-            <th>{t('common.size')}</th>
-            <th>SHA-1</th>
+            <th class="num">{t('common.size')}</th>
+            <th>{t('common.sha1')}</th>
             <th>{t('receipt.remote')}</th>
             <th>{t('common.status')}</th>
           </tr>

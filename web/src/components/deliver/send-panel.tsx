@@ -55,12 +55,15 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
   const start = async () => {
     if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
     const id = crypto.randomUUID();
+    const files = selected;
+    // The files now belong to this run: an emptied selection cannot be sent twice by mistake.
+    setSelected([]);
     setRunId(id);
     setReceipt(null);
     setError(null);
     setStartedAt(Date.now());
     try {
-      const r = await deliver(id, selected, verify);
+      const r = await deliver(id, files, verify);
       setReceipt(r);
       notifyDone(r);
     } catch (err) {
@@ -96,7 +99,7 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
       )}
       {selected.length > 0 && !running && (
         <>
-          <p data-testid="send-selected">{t('send.selected', { n: selected.length, bytes: formatBytes(selected.reduce((a, s) => a + s.file.size, 0)) })}</p>
+          <p class="summary" data-testid="send-selected">{t('send.selected', { n: selected.length, bytes: formatBytes(selected.reduce((a, s) => a + s.file.size, 0)) })}</p>
           {withHash > 0 && <p class="hint">{t('send.withLocalHash', { n: withHash })}</p>}
           <label class="check">
             <input type="checkbox" checked={verify} data-testid="send-verify" onChange={(e) => setVerify((e.currentTarget as HTMLInputElement).checked)} /> {t('send.verify')}
@@ -110,8 +113,8 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
       {error && <p class="alert" role="alert">{error}</p>}
       {items.length > 0 && (
         <div class="overall" data-testid="queue-overall" data-finished={receipt ? 'true' : 'false'}>
-          <ProgressBar done={done} total={total} />
-          <p>
+          <ProgressBar done={done} total={total} label={t('hash.col.progress')} />
+          <p role="status">
             {receipt
               ? t('queue.totalDone', { delivered: count('delivered'), failed: count('failed') + count('cancelled'), skipped: count('skipped') })
               : t('queue.total', { done: count('delivered'), total: items.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: formatBytes(rate), left: seconds(rate > 0 ? (total - done) / rate : Infinity) })}
@@ -122,7 +125,7 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
       {items.length > 0 && (
         <table class="files" data-testid="queue-table">
           <thead>
-            <tr><th>{t('common.name')}</th><th>{t('common.size')}</th><th>{t('hash.col.progress')}</th><th>SHA-1</th><th /></tr>
+            <tr><th>{t('common.name')}</th><th class="num">{t('common.size')}</th><th>{t('hash.col.progress')}</th><th>{t('common.sha1')}</th><th><span class="visually-hidden">{t('common.actions')}</span></th></tr>
           </thead>
           <tbody>
             {items.map((i) => (
@@ -135,10 +138,10 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
                     {t(`queue.state.${i.state}` as 'queue.state.queued')}
                     {i.resumedFrom ? ` · ${t('queue.resumed', { bytes: formatBytes(i.resumedFrom) })}` : ''}
                   </span>
-                  {i.error && i.state === 'failed' && <span class="error"> {describeError(i.error)}</span>}
+                  {i.error && i.state === 'failed' && <span class="error row-error">{describeError(i.error)}</span>}
                 </td>
                 <td class="digest" data-testid="queue-sha1">{i.sha1 ?? ''}</td>
-                <td>
+                <td class="row-actions">
                   {(i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting') && runId && (
                     <button type="button" onClick={() => void cancelDelivery(runId, i.id)}>{t('queue.cancel')}</button>
                   )}

@@ -8,8 +8,11 @@ export function SessionLogView() {
   const entries = sessionLog.value;
   const text = entries.map((e) => `${e.at} ${e.level.toUpperCase().padEnd(5)} ${e.message}`).join('\n');
   return (
-    <section class="panel" data-testid="session-log">
-      <h3>{t('log.title')}</h3>
+    <details class="panel log-panel" data-testid="session-log">
+      <summary>
+        {t('log.title')}
+        {entries.length > 0 && <span class="hint">{t('log.lines', { n: entries.length })}</span>}
+      </summary>
       <div class="actions">
         <button type="button" data-testid="log-copy" disabled={entries.length === 0} onClick={() => void navigator.clipboard.writeText(text + '\n').then(() => setCopied(true))}>
           {t('log.copy')}
@@ -17,6 +20,6 @@ export function SessionLogView() {
         {copied && <span class="hint">{t('log.copied')}</span>}
       </div>
       <pre class="log">{entries.length === 0 ? t('log.empty') : text}</pre>
-    </section>
+    </details>
   );
 }

@@ -19,6 +19,8 @@ const en = {
   'common.name': 'Name',
   'common.status': 'Status',
   'common.bytes': '{n} bytes',
+  'common.sha1': 'SHA-1',
+  'common.actions': 'Actions',
   'common.privacy': 'Files never leave this PC unencrypted: hashing runs in your browser.',
 };
 
@@ -39,6 +41,8 @@ const nl: Translations<typeof en> = {
   'common.name': 'Naam',
   'common.status': 'Status',
   'common.bytes': '{n} bytes',
+  'common.sha1': 'SHA-1',
+  'common.actions': 'Acties',
   'common.privacy': 'Bestanden verlaten deze pc nooit onversleuteld: de hash wordt in uw browser berekend.',
 };
 
@@ -59,6 +63,8 @@ const fr: Translations<typeof en> = {
   'common.name': 'Nom',
   'common.status': 'État',
   'common.bytes': '{n} octets',
+  'common.sha1': 'SHA-1',
+  'common.actions': 'Actions',
   'common.privacy': 'Les fichiers ne quittent jamais ce PC en clair : le hachage se fait dans votre navigateur.',
 };
 

@@ -41,6 +41,7 @@ const en = {
   'hostkey.trustOnce': 'Trust this time only',
   'hostkey.reject': 'Cancel',
   'browse.title': 'Files on the server',
+  'browse.path': 'Current folder on the server',
   'browse.up': 'Up',
   'browse.refresh': 'Refresh',
   'browse.newFolder': 'New folder',
@@ -99,6 +100,7 @@ const en = {
   'log.copy': 'Copy log',
   'log.copied': 'Copied. Paste it into a mail to the help line: it contains no password or key.',
   'log.empty': 'Nothing yet.',
+  'log.lines': '({n} lines — for the help desk)',
 };
 
 const nl: Translations<typeof en> = {
@@ -140,6 +142,7 @@ const nl: Translations<typeof en> = {
   'hostkey.trustOnce': 'Alleen deze keer vertrouwen',
   'hostkey.reject': 'Annuleren',
   'browse.title': 'Bestanden op de server',
+  'browse.path': 'Huidige map op de server',
   'browse.up': 'Omhoog',
   'browse.refresh': 'Vernieuwen',
   'browse.newFolder': 'Nieuwe map',
@@ -198,6 +201,7 @@ const nl: Translations<typeof en> = {
   'log.copy': 'Logboek kopiëren',
   'log.copied': 'Gekopieerd. Plak het in een mail aan de helpdesk: het bevat geen wachtwoord of sleutel.',
   'log.empty': 'Nog niets.',
+  'log.lines': '({n} regels — voor de helpdesk)',
 };
 
 const fr: Translations<typeof en> = {
@@ -239,6 +243,7 @@ const fr: Translations<typeof en> = {
   'hostkey.trustOnce': 'Faire confiance cette fois seulement',
   'hostkey.reject': 'Annuler',
   'browse.title': 'Fichiers sur le serveur',
+  'browse.path': 'Dossier actuel sur le serveur',
   'browse.up': 'Remonter',
   'browse.refresh': 'Actualiser',
   'browse.newFolder': 'Nouveau dossier',
@@ -297,6 +302,7 @@ const fr: Translations<typeof en> = {
   'log.copy': 'Copier le journal',
   'log.copied': 'Copié. Collez-le dans un courriel au service d’assistance : il ne contient ni mot de passe ni clé.',
   'log.empty': 'Rien pour l’instant.',
+  'log.lines': '({n} lignes — pour le service d’assistance)',
 };
 
 export const deliver = { en, nl, fr };
