@@ -2,7 +2,7 @@
 import { SftpError } from './errors.ts';
 import { readPipelined, type ChunkSink } from './read-pipeline.ts';
 import type { SftpSession } from './session.ts';
-import type { PipelineOptions } from './write-pipeline.ts';
+import { drainAfter, type PipelineOptions } from './write-pipeline.ts';
 
 export type ByteSink = WritableStream<Uint8Array> | ChunkSink;
 
@@ -30,7 +30,7 @@ export async function downloadFile(session: SftpSession, path: string, sink: Byt
       const bytes = await readPipelined(session, handle, put, { ...options, ...(size === undefined ? {} : { sizeHint: size }) });
       result = size === undefined ? { bytes } : { bytes, sizeAtOpen: size };
     } catch (err) {
-      await session.closeHandle(handle).catch(ignore);
+      await drainAfter(err, session.closeHandle(handle).catch(ignore), session, options);
       throw err;
     }
     await session.closeHandle(handle);

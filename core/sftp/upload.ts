@@ -6,7 +6,8 @@
 import { chunksOf, isSeekableSource, sourceSize, type ByteSource, type SeekableSource } from './byte-source.ts';
 import { isSftpError, SftpError } from './errors.ts';
 import type { SftpHandle, SftpSession } from './session.ts';
-import { cancelledError, writePipelined, type PipelineOptions } from './write-pipeline.ts';
+import { abortWaiter, cancelledError, drainAfter, writePipelined } from './write-pipeline.ts';
+import type { PipelineOptions } from './write-pipeline.ts';
 
 export type UploadSource = ByteSource | SeekableSource;
 
@@ -142,25 +143,29 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   let end: number;
   let fsynced = false;
   let sizeVerified = false;
+  const cancel = abortWaiter(options.signal);
   try {
     end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, options);
     // A cancel that arrives once everything is written still stops before the rename.
     if (options.signal?.aborted) throw cancelledError(options.signal);
     if (options.fsync !== false && session.has('fsync')) {
-      await session.fsync(handle);
+      await cancel.race(session.fsync(handle));
       fsynced = true;
     }
-    const size = await session.fstat(handle).then((a) => a.size, (err: unknown) => {
+    const size = await cancel.race(session.fstat(handle).then((a) => a.size, (err: unknown) => {
       if (isSftpError(err) && (err.code === 'permission-denied' || err.code === 'op-unsupported')) return undefined;
       throw err;
-    });
+    }));
     if (size !== undefined) {
       if (size !== end) throw new SftpError('size-mismatch', `The server holds ${size} bytes; ${end} were sent.`, { path: writePath });
       sizeVerified = true;
     }
   } catch (err) {
-    await session.closeHandle(handle).catch(ignore);
+    // After a cancel, a server that stopped answering must not make the close hang either.
+    await drainAfter(err, session.closeHandle(handle).catch(ignore), session, options);
     throw err;
+  } finally {
+    cancel.dispose();
   }
   // Close reports write errors some servers only notice late: it must succeed before the rename.
   await session.closeHandle(handle);

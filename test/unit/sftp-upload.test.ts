@@ -142,3 +142,23 @@ test('backpressure: the source is not read further ahead than the window allows'
   ac.abort();
   await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
 });
+
+test('cancel stops reading a ReadableStream source and cancels it', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  let cancelled = false;
+  const source = new ReadableStream<Uint8Array>({
+    pull: (c) => c.enqueue(new Uint8Array(50_000)),
+    cancel: () => void (cancelled = true),
+  });
+  const ac = new AbortController();
+  const upload = uploadFile(s, 'x.dat', source, { mode: 'direct', overwrite: true, signal: ac.signal, drainTimeoutMs: 100 });
+  const open = await server.nextPacket();
+  server.send(packet(FXP.HANDLE, open.id, 'h'));
+  const write = await server.nextPacket();
+  assert.equal(write.type, FXP.WRITE);
+  server.send(packet(FXP.STATUS, write.id, FX.OK, '', ''));
+  ac.abort();
+  await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
+  assert.equal(cancelled, true);
+});
