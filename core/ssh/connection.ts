@@ -95,7 +95,6 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   // The library reports each negotiated algorithm only through its trace: "<Label> negotiation: ... => name".
   const chosen = new Map<string, string>();
   session.trace = (_level, _id, message) => {
-    if (process.env.SSH_TRACE) console.log("TRACE", message);
     const m = /^(\w+) negotiation: .* => (\S+)$/.exec(message);
     if (m) chosen.set(m[1]!, m[2]!);
   };

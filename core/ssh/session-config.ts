@@ -6,7 +6,7 @@ import { Curve25519Sha256 } from './algorithms/curve25519-kex.ts';
 import { Ed25519Algorithm } from './algorithms/ed25519-host-key.ts';
 import { AesCtr } from './algorithms/aes-ctr.ts';
 import { WasmHmac } from './algorithms/wasm-hmac.ts';
-import { DelegatingPublicKeyAlgorithm } from './algorithms/user-key-algorithm.ts';
+import { DelegatingPublicKeyAlgorithm, type HostKeyGuard } from './algorithms/user-key-algorithm.ts';
 import { enableStrictKex, STRICT_KEX_CLIENT, type StrictKexState } from './strict-kex.ts';
 
 /** Algorithm names a caller may restrict to (e.g. a profile that wants only aes*-ctr). */
@@ -41,7 +41,7 @@ export function supportedKex(): KeyExchangeAlgorithm[] {
   ];
 }
 
-export function supportedHostKeys(): PublicKeyAlgorithm[] {
+export function supportedHostKeys(guard: HostKeyGuard = { blob: null }): PublicKeyAlgorithm[] {
   return [
     new Ed25519Algorithm(),
     A.publicKey.ecdsaSha2Nistp256!,
@@ -49,7 +49,7 @@ export function supportedHostKeys(): PublicKeyAlgorithm[] {
     A.publicKey.ecdsaSha2Nistp521!,
     A.publicKey.rsaWithSha512!,
     A.publicKey.rsaWithSha256!,
-  ].map((a) => new DelegatingPublicKeyAlgorithm(a));
+  ].map((a) => new DelegatingPublicKeyAlgorithm(a, guard));
 }
 
 /**

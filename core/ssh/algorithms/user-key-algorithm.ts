@@ -4,13 +4,21 @@
 import { Buffer } from 'buffer';
 import { PublicKeyAlgorithm, type KeyPair, type Signer, type Verifier } from '@microsoft/dev-tunnels-ssh';
 import type { SshUserKey } from '../user-key.ts';
-import { readStrings } from './ssh-encoding.ts';
+import { equalBytes, readStrings } from './ssh-encoding.ts';
 import { keyBlobAlgorithm } from '../fingerprint.ts';
+
+/** The host key of one session: set by the first key exchange, required of every re-key. */
+export interface HostKeyGuard {
+  blob: Uint8Array | null;
+}
 
 /** A KeyPair that remembers the exact bytes it was given. */
 export class RecordedKeyPair implements KeyPair {
   blob: Uint8Array | null = null;
-  constructor(readonly inner: KeyPair) {}
+  constructor(
+    readonly inner: KeyPair,
+    private readonly guard?: HostKeyGuard,
+  ) {}
   get keyAlgorithmName(): string {
     return this.inner.keyAlgorithmName;
   }
@@ -28,6 +36,12 @@ export class RecordedKeyPair implements KeyPair {
   }
   async setPublicKeyBytes(keyBytes: Buffer): Promise<void> {
     this.blob = new Uint8Array(keyBytes);
+    if (this.guard) {
+      // The policy approved the first key; a re-key presenting another one is an attack or a
+      // misbehaving server either way (OpenSSH's client refuses it too).
+      if (this.guard.blob && !equalBytes(this.guard.blob, this.blob)) throw new Error('the server presented a different host key during re-key');
+      this.guard.blob ??= this.blob;
+    }
     await this.inner.setPublicKeyBytes(keyBytes);
   }
   getPublicKeyBytes(algorithmName?: string): Promise<Buffer | null> {
@@ -77,12 +91,16 @@ export class UserKeyPair implements KeyPair {
 }
 
 export class DelegatingPublicKeyAlgorithm extends PublicKeyAlgorithm {
-  constructor(readonly inner: PublicKeyAlgorithm) {
+  constructor(
+    readonly inner: PublicKeyAlgorithm,
+    private readonly guard?: HostKeyGuard,
+  ) {
     super(inner.name, inner.keyAlgorithmName, inner.hashAlgorithmName);
   }
 
+  /** Client side, this is only called for the server's host key in each key exchange. */
   createKeyPair(): KeyPair {
-    return new RecordedKeyPair(this.inner.createKeyPair());
+    return new RecordedKeyPair(this.inner.createKeyPair(), this.guard);
   }
 
   generateKeyPair(keySizeInBits?: number): Promise<KeyPair> {
