@@ -195,8 +195,11 @@ export class SftpSession {
     return this.router.request(FXP.READDIR, [bytes(handle.bytes)], namesReply(handle.path)).reply;
   }
 
-  /** All entries of a folder except `.` and `..`, in the server's order. Needs listing permission. */
-  async list(path: string): Promise<NameEntry[]> {
+  /**
+   * All entries of a folder except `.` and `..`, in the server's order. Needs listing permission.
+   * Stops at `maxEntries` (default 100 000) so a server that never ends a listing cannot exhaust memory.
+   */
+  async list(path: string, maxEntries = 100_000): Promise<NameEntry[]> {
     const handle = await this.opendir(path);
     const out: NameEntry[] = [];
     try {
@@ -204,6 +207,7 @@ export class SftpSession {
         const batch = await this.readdir(handle);
         if (batch === null) break;
         for (const e of batch) if (e.filename !== '.' && e.filename !== '..') out.push(e);
+        if (out.length > maxEntries) throw new SftpError('failure', `The folder lists more than ${maxEntries} entries.`, { path });
       }
     } catch (err) {
       await this.closeHandle(handle).catch(ignore);

@@ -272,3 +272,22 @@ test('a server that announces limits but fails the request: defaults are used', 
   assert.equal(session.serverLimits, null);
   assert.equal(session.writeChunk, 32768);
 });
+
+test('a listing that never ends stops at the entry cap', async () => {
+  const server = new FakeSftpServer();
+  const session = await openSession(server);
+  const listing = session.list('/d', 1000);
+  const opendir = await server.nextPacket();
+  server.send(packet(FXP.HANDLE, opendir.id, 'd'));
+  const entry = (i: number) => [`f${i}`, `-rw-r--r-- f${i}`, 0] as const;
+  for (;;) {
+    const req = await server.nextPacket();
+    if (req.type === FXP.CLOSE) {
+      server.send(packet(FXP.STATUS, req.id, FX.OK, '', ''));
+      break;
+    }
+    assert.equal(req.type, FXP.READDIR);
+    server.send(packet(FXP.NAME, req.id, 100, ...Array.from({ length: 100 }, (_, i) => entry(i)).flat()));
+  }
+  await assert.rejects(listing, (err: unknown) => isSftpError(err, 'failure') && /more than 1000/.test(err.message));
+});
