@@ -17,6 +17,8 @@ interface Scene {
   name: string;
   lang: Lang;
   fullPage: boolean;
+  /** Only for the design review, not a README picture. */
+  reviewOnly?: boolean;
   run: (page: Page, app: AppServer) => Promise<void>;
 }
 
@@ -112,13 +114,27 @@ const delivered: Scene['run'] = async (page) => {
   await page.fill('[data-testid="password"]', 'demo-password');
   await page.click('[data-testid="connect"]');
   await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
-  const stamp = Date.now().toString(36);
-  const files = [file(`sejours_2026T3_${stamp}.dat`, 2_400_000, 's'), file(`indicateurs_${stamp}.csv`, 84_000, 'i'), file(`annexe_${stamp}.xml`, 12_500, 'a')];
+  // A fresh demo server per README run; the review run reuses it, so names must differ there.
+  const stamp = review ? `_${Date.now().toString(36)}` : '';
+  const files = [file(`sejours_2026T3${stamp}.dat`, 2_400_000, 's'), file(`indicateurs_qualite${stamp}.csv`, 84_000, 'i'), file(`annexe_methodologie${stamp}.xml`, 12_500, 'a')];
   await page.setInputFiles('[data-testid="send-files"]', files);
   await page.click('[data-testid="send-start"]');
   await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
   await page.waitForSelector('[data-testid="browse-row"]');
   await settle(page);
+};
+
+const askDelete: Scene['run'] = async (page) => {
+  await delivered(page, {} as AppServer);
+  const before = await page.locator('[data-testid="browse-row"]').count();
+  await page.locator('[data-testid="browse-delete"]').first().click();
+  await page.waitForSelector('[data-testid="ask-dialog"][open]');
+  await settle(page);
+  await page.screenshot({ path: join(outDir, `ask-dialog-cancel-focused-${Date.now()}.png`) });
+  await page.click('[data-testid="ask-ok"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="browse-row"]').length === n - 1, before);
+  await page.locator('[data-testid="browse-delete"]').first().click();
+  await page.waitForSelector('[data-testid="ask-dialog"][open]');
 };
 
 const SCENES: Scene[] = [
@@ -128,6 +144,7 @@ const SCENES: Scene[] = [
   { name: 'deliver-connect', lang: 'nl', fullPage: false, run: connectPanel },
   { name: 'host-key-dialog', lang: 'en', fullPage: false, run: hostKey },
   { name: 'deliver-receipt', lang: 'fr', fullPage: true, run: delivered },
+  { name: 'ask-dialog', lang: 'nl', fullPage: false, reviewOnly: true, run: askDelete },
 ];
 
 async function shoot(browser: Browser, app: AppServer, scene: Scene, lang: Lang, width: number, path: string): Promise<void> {
@@ -152,7 +169,7 @@ const app = await startAppServer({ demo: true, targets: { lab: { label: 'Lab ser
 const browser = await launchChromium();
 try {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  for (const scene of SCENES.filter((s) => only.length === 0 || only.includes(s.name))) {
+  for (const scene of SCENES.filter((s) => (only.length === 0 ? review || !s.reviewOnly : only.includes(s.name)))) {
     if (!review) {
       await shoot(browser, app, scene, scene.lang, 1280, join(outDir, `${scene.name}.png`));
       continue;

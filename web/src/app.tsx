@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LANGUAGES, language, setLanguage, t, type Language } from './i18n/index.ts';
+import { AskDialogHost } from './components/ask-dialog.tsx';
 import { SCREENS } from './screens/index.ts';
 import { applyUpdate, offlineState } from './services/service-worker.ts';
 
@@ -60,6 +61,7 @@ export function App() {
         </div>
       )}
       <main>{Screen && <Screen />}</main>
+      <AskDialogHost />
       <footer class="app-footer">
         <span data-testid="offline-state">{offlineState.value === 'ready' ? t('offline.ready') : ''}</span>
         <span>{t('common.privacy')}</span>

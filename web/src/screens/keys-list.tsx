@@ -1,6 +1,7 @@
 // Keys kept in this browser: list, rename, delete. They cannot be exported: the UI says so.
 import { useEffect } from 'preact/hooks';
 import { language, t } from '../i18n/index.ts';
+import { askConfirm, askText } from '../components/ask-dialog.tsx';
 import { deleteKey, refreshKeys, renameKey, storeAvailable, storedKeys } from '../services/key-list.ts';
 
 export function KeysList() {
@@ -36,12 +37,12 @@ export function KeysList() {
                 <td>{date(k.created)}</td>
                 <td class="row-actions">
                   <div>
-                    <button type="button" data-testid="keys-rename" onClick={() => {
-                      const name = window.prompt(t('keys.store.renamePrompt'), k.name);
+                    <button type="button" data-testid="keys-rename" onClick={async () => {
+                      const name = await askText(t('keys.store.renamePrompt'), k.name, t('keys.store.rename'));
                       if (name && name.trim()) void renameKey(k.id, name);
                     }}>{t('keys.store.rename')}</button>
-                    <button type="button" class="danger" data-testid="keys-delete" onClick={() => {
-                      if (window.confirm(t('keys.store.deleteConfirm', { name: k.name }))) void deleteKey(k.id);
+                    <button type="button" class="danger" data-testid="keys-delete" onClick={async () => {
+                      if (await askConfirm(t('keys.store.deleteConfirm', { name: k.name }), t('keys.store.delete'))) void deleteKey(k.id);
                     }}>{t('keys.store.delete')}</button>
                   </div>
                 </td>

@@ -7,6 +7,7 @@ import {
   connectedInfo, download, downloadProgress, listFolder, makeFolder, removeFile, removeFolder, renamePath, SessionRequestError,
 } from '../../services/session-client.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
+import { askConfirm, askText } from '../ask-dialog.tsx';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
 
 type SortKey = 'name' | 'size' | 'mtime';
@@ -98,8 +99,8 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
         <button
           type="button"
           data-testid="browse-mkdir"
-          onClick={() => {
-            const name = window.prompt(t('browse.newFolderName'))?.trim();
+          onClick={async () => {
+            const name = (await askText(t('browse.newFolderName'), '', t('browse.create')))?.trim();
             if (name && !name.includes('/')) void act(() => makeFolder(join(path, name)));
           }}
         >
@@ -131,8 +132,8 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
                   {!e.isDir && <button type="button" onClick={() => void get(e)}>{t('browse.download')}</button>}
                   <button
                     type="button"
-                    onClick={() => {
-                      const to = window.prompt(t('browse.renameTo', { name: e.name }), e.name)?.trim();
+                    onClick={async () => {
+                      const to = (await askText(t('browse.renameTo', { name: e.name }), e.name, t('browse.rename')))?.trim();
                       if (to && to !== e.name && !to.includes('/')) void act(() => renamePath(join(path, e.name), join(path, to)));
                     }}
                   >
@@ -142,8 +143,8 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
                     type="button"
                     class="danger"
                     data-testid="browse-delete"
-                    onClick={() => {
-                      if (window.confirm(t('browse.confirmDelete', { name: e.name }))) void act(() => (e.isDir ? removeFolder(join(path, e.name)) : removeFile(join(path, e.name))));
+                    onClick={async () => {
+                      if (await askConfirm(t('browse.confirmDelete', { name: e.name }), t('browse.delete'))) void act(() => (e.isDir ? removeFolder(join(path, e.name)) : removeFile(join(path, e.name))));
                     }}
                   >
                     {t('browse.delete')}
