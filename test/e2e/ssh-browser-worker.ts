@@ -81,17 +81,23 @@ const ops = {
       sftpReply: reply ? Array.from(reply.subarray(0, 9)) : null,
     };
   },
-  /** Pushes `mib` MiB into `cat > /dev/null`; returns seconds from first byte to channel closed. */
-  async upload(a: { mib: number; chunkKiB?: number }) {
-    if (!conn) throw new Error('not connected');
-    const channel = await conn.exec('cat > /dev/null');
+  /** Pushes `mib` MiB into `cat > /dev/null` over `channels` channels at once (default 1); seconds from first byte to all closed. */
+  async upload(a: { mib: number; chunkKiB?: number; channels?: number }) {
+    const c = conn;
+    if (!c) throw new Error('not connected');
+    const n = a.channels ?? 1;
+    const channels = await Promise.all(Array.from({ length: n }, () => c.exec('cat > /dev/null')));
     const chunk = new Uint8Array((a.chunkKiB ?? 256) * 1024);
     crypto.getRandomValues(chunk.subarray(0, 65536));
     const total = a.mib * 1024 * 1024;
     const t0 = performance.now();
-    for (let sent = 0; sent < total; sent += chunk.length) await channel.write(chunk);
-    await channel.close();
-    return { seconds: (performance.now() - t0) / 1000, bytes: total, keyExchanges: conn.keyExchanges };
+    await Promise.all(
+      channels.map(async (channel) => {
+        for (let sent = 0; sent < total / n; sent += chunk.length) await channel.write(chunk);
+        await channel.close();
+      }),
+    );
+    return { seconds: (performance.now() - t0) / 1000, bytes: total, keyExchanges: c.keyExchanges };
   },
   /** SFTP upload of `mib` MiB (from a Blob, like a user's File) then download of it, discarding the bytes. */
   async sftp(a: { mib: number; remote: string }) {
