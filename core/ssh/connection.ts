@@ -14,6 +14,7 @@ import {
   type SshMessage,
 } from '@microsoft/dev-tunnels-ssh';
 import { KeyExchangeInitMessage } from '@microsoft/dev-tunnels-ssh/messages/kexMessages.js';
+import { UnimplementedMessage } from '@microsoft/dev-tunnels-ssh/messages/transportMessages.js';
 import type { SshChannelStream } from './channel.ts';
 import { SshChannelAdapter } from './channel-stream.ts';
 import { AuthenticationError, SshConnectionError, SshError } from './errors.ts';
@@ -176,6 +177,13 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
   const handle = internals.handleMessage.bind(session);
   internals.handleMessage = async (m, c) => {
     if (m instanceof AuthenticationFailureMessage) lastFailure = { methods: m.methodNames ?? [], partial: m.partialSuccess };
+    // SSH_MSG_USERAUTH_PASSWD_CHANGEREQ (RFC 4252 §8): the password is right but expired. The
+    // library does not know the message (it would wait for ever); the user must renew it.
+    if (m instanceof UnimplementedMessage && m.unimplementedMessageType === 60 && attempts[attempts.length - 1]?.method === 'password') {
+      promptError = new AuthenticationError('password-expired', `the password of ${options.username} on ${where} has expired: the server asks for a new one`, { user: options.username, where });
+      void session.close(SshDisconnectReason.authCancelledByUser);
+      return;
+    }
     // dev-tunnels-ssh 3.12 only re-keys when it starts the exchange itself; a server-initiated
     // re-key (OpenSSH RekeyLimit, by volume or time) would end the session with "Key exchange
     // was not started". Answer the server's KEXINIT with ours first, as RFC 4253 §9 wants.

@@ -6,6 +6,7 @@ export type SshErrorCode =
   | 'host-key-rejected'
   | 'key-refused'
   | 'wrong-password'
+  | 'password-expired'
   | 'auth-failed'
   | 'auth-cancelled'
   | 'no-common-kex'
@@ -56,7 +57,7 @@ export class HostKeyRejectedError extends SshError {
 }
 
 export class AuthenticationError extends SshError {
-  constructor(code: 'key-refused' | 'wrong-password' | 'auth-failed' | 'auth-cancelled', message: string, details: SshErrorDetails = {}) {
+  constructor(code: 'key-refused' | 'wrong-password' | 'password-expired' | 'auth-failed' | 'auth-cancelled', message: string, details: SshErrorDetails = {}) {
     super(code, message, details);
     this.name = 'AuthenticationError';
   }

@@ -19,6 +19,10 @@ async function startServer(): Promise<{ port: number; hostKeyBlob: Buffer; close
   const server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => {
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
+      if (ctx.username === 'expired') {
+        if (ctx.method !== 'password') return ctx.reject(['password']);
+        return ctx.requestChange('Your password has expired', () => ctx.reject());
+      }
       if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
       ctx.prompt([{ prompt: 'Password: ', echo: false }], 'Courier test', (answers) => (answers[0] === PASSWORD ? ctx.accept() : ctx.reject(['keyboard-interactive'])));
     });
@@ -63,6 +67,19 @@ test('ssh2 server: keyboard-interactive with the password callback, SFTP VERSION
     await assert.rejects(
       connectSsh(t, { target: 'ssh2-demo', username: 'demo', hostKeyPolicy: { verify: async () => {} }, auth: { keyboardInteractive: async () => Promise.reject(new Error('cancelled')) } }),
       (e: unknown) => e instanceof SshError && e.code === 'auth-cancelled',
+    );
+  } finally {
+    server.close();
+  }
+});
+
+test('ssh2 server: an expired password (SSH_MSG_USERAUTH_PASSWD_CHANGEREQ) is password-expired, at once', async () => {
+  const server = await startServer();
+  try {
+    const t = await connectTcp({ host: '127.0.0.1', port: server.port });
+    await assert.rejects(
+      connectSsh(t, { target: 'ssh2-demo', username: 'expired', hostKeyPolicy: { verify: async () => {} }, auth: { password: 'old' }, timeoutMs: 10_000 }),
+      (e: unknown) => e instanceof SshError && e.code === 'password-expired',
     );
   } finally {
     server.close();
