@@ -8,6 +8,7 @@ import { HostKeyDialog } from '../components/deliver/host-key-dialog.tsx';
 import { SendPanel } from '../components/deliver/send-panel.tsx';
 import { SessionLogView } from '../components/deliver/session-log-view.tsx';
 import { t } from '../i18n/index.ts';
+import { profileLabel } from '../i18n/profile-label.ts';
 import { connectedInfo, connectionState, disconnect, queues, warmUpSession } from '../services/session-client.ts';
 
 const IDLE_MINUTES = 15;
@@ -53,7 +54,7 @@ export function DeliverScreen() {
   return (
     <section class="screen" data-testid="deliver-screen">
       <h2>{t('nav.deliver')}</h2>
-      <HostKeyDialog serverLabel={profile?.label} />
+      <HostKeyDialog serverLabel={profile ? profileLabel(profile) : undefined} />
       <ExistingFileDialog />
       {idleOut && !connected && <p class="notice">{t('deliver.idleLogout', { minutes: IDLE_MINUTES })}</p>}
       {!connected && <ConnectPanel onProfile={setProfile} />}
@@ -61,7 +62,7 @@ export function DeliverScreen() {
         <>
           <div class="session-bar" data-testid="session-bar">
             <div>
-              <strong>{t('deliver.connected', { server: profile?.label ?? info.hostKey.target, user: info.user })}</strong>
+              <strong>{t('deliver.connected', { server: profile ? profileLabel(profile) : info.hostKey.target, user: info.user })}</strong>
               <div class="hint session-details" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
             </div>
              <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>

@@ -2,6 +2,7 @@
 // server profile sets the key type and size it asks for and whom to mail the public key.
 import { useEffect, useState } from 'preact/hooks';
 import { language, t } from '../i18n/index.ts';
+import { profileLabel } from '../i18n/profile-label.ts';
 import { warmUpKeyWorker } from '../services/key-jobs.ts';
 import { allProfiles, loadProfiles } from '../services/profile-store.ts';
 import { KeysGenerate, type GeneratedKey } from './keys-generate.tsx';
@@ -27,13 +28,13 @@ export function KeysScreen() {
         <label>
           {t('keys.profile')}
           <select data-testid="keys-profile" value={profileId} onChange={(e) => { setProfileId((e.currentTarget as HTMLSelectElement).value); setResult(null); }}>
-            {profiles.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+            {profiles.map((p) => <option key={p.id} value={p.id}>{profileLabel(p)}</option>)}
             <option value="">{t('keys.profile.none')}</option>
           </select>
         </label>
       </div>
       {note && <p class="hint" data-testid="keys-profile-note">{note}</p>}
-      <KeysGenerate onDone={setResult} requirement={profile?.key} profileLabel={profile?.label} />
+      <KeysGenerate onDone={setResult} requirement={profile?.key} profileLabel={profile ? profileLabel(profile) : undefined} />
       {result && <KeysResult result={result} profile={profile} />}
       <KeysImport />
       <KeysList />

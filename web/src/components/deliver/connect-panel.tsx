@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkKeyAgainstProfile, ProfileFileError, type KeyType, type ServerProfile } from '../../../../core/delivery/profile.ts';
 import { describeError } from '../../i18n/describe-error.ts';
 import { language, t } from '../../i18n/index.ts';
+import { profileLabel } from '../../i18n/profile-label.ts';
 import { refreshKeys, storedKeys } from '../../services/key-list.ts';
 import {
   allProfiles, customProfiles, deleteProfile, exportAllProfiles, gatewayTargets, importProfileFile, loadGatewayTargets, loadProfiles, publishedFingerprints,
@@ -84,7 +85,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
       sidecar: profile.sidecar,
       tempRename: profile.tempRename,
       profileId: profile.id,
-      profileLabel: profile.label,
+      profileLabel: profileLabel(profile),
     }).catch(() => undefined);
     setPassword('');
   };
@@ -96,7 +97,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
           {t('deliver.profile')}
           <select data-testid="profile" value={profile.id} onChange={(e) => setProfileId((e.currentTarget as HTMLSelectElement).value)}>
             {profiles.map((p) => (
-              <option key={p.id} value={p.id}>{p.label}{p.builtIn ? '' : ` ${t('deliver.profile.custom')}`}</option>
+              <option key={p.id} value={p.id}>{profileLabel(p)}{p.builtIn ? '' : ` ${t('deliver.profile.custom')}`}</option>
             ))}
           </select>
         </label>

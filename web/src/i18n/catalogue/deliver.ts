@@ -4,6 +4,7 @@ import type { Translations } from '../types.ts';
 
 const en = {
   'deliver.profile': 'Server',
+  'profile.label.demo': 'Demo server (this PC)',
   'deliver.profile.custom': '(your own)',
   'deliver.profile.import': 'Import profiles…',
   'deliver.profile.export': 'Export profiles',
@@ -106,6 +107,7 @@ const en = {
 
 const nl: Translations<typeof en> = {
   'deliver.profile': 'Server',
+  'profile.label.demo': 'Oefenserver (deze pc)',
   'deliver.profile.custom': '(eigen profiel)',
   'deliver.profile.import': 'Profielen importeren…',
   'deliver.profile.export': 'Profielen exporteren',
@@ -208,6 +210,7 @@ const nl: Translations<typeof en> = {
 
 const fr: Translations<typeof en> = {
   'deliver.profile': 'Serveur',
+  'profile.label.demo': 'Serveur d’exercice (ce PC)',
   'deliver.profile.custom': '(profil personnel)',
   'deliver.profile.import': 'Importer des profils…',
   'deliver.profile.export': 'Exporter les profils',
