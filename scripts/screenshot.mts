@@ -137,6 +137,17 @@ const askDelete: Scene['run'] = async (page) => {
   await page.waitForSelector('[data-testid="ask-dialog"][open]');
 };
 
+const printedReceipt: Scene['run'] = async (page) => {
+  await delivered(page, {} as AppServer);
+  await page.emulateMedia({ media: 'print' });
+};
+
+const keyboard: Scene['run'] = async (page) => {
+  await openDeliver(page, 'demo', 'demo');
+  await page.focus('[data-testid="username"]');
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Tab');
+};
+
 const SCENES: Scene[] = [
   { name: 'hash-tool', lang: 'nl', fullPage: true, run: hashTool },
   { name: 'verify', lang: 'fr', fullPage: true, run: verify },
@@ -145,6 +156,8 @@ const SCENES: Scene[] = [
   { name: 'host-key-dialog', lang: 'en', fullPage: false, run: hostKey },
   { name: 'deliver-receipt', lang: 'fr', fullPage: true, run: delivered },
   { name: 'ask-dialog', lang: 'nl', fullPage: false, reviewOnly: true, run: askDelete },
+  { name: 'print-receipt', lang: 'nl', fullPage: true, reviewOnly: true, run: printedReceipt },
+  { name: 'keyboard-focus', lang: 'fr', fullPage: false, reviewOnly: true, run: keyboard },
 ];
 
 async function shoot(browser: Browser, app: AppServer, scene: Scene, lang: Lang, width: number, path: string): Promise<void> {

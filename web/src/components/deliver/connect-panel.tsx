@@ -151,7 +151,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
           <label>
             {t('deliver.auth.key')}
             {storedKeys.value.length === 0 ? (
-              <span class="warn">{t('deliver.auth.noKeys')}</span>
+              <span class="warn">{t('deliver.auth.noKeys')} <a href="#/keys">{t('deliver.auth.toKeys')}</a></span>
             ) : (
               <select data-testid="login-key" value={keyId} onChange={(e) => setKeyId((e.currentTarget as HTMLSelectElement).value)}>
                 {storedKeys.value.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.type} {k.bits} — {k.sha256.slice(0, 20)}…</option>)}
