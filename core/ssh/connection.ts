@@ -16,6 +16,7 @@ import {
 import { KeyExchangeInitMessage } from '@microsoft/dev-tunnels-ssh/messages/kexMessages.js';
 import { UnimplementedMessage } from '@microsoft/dev-tunnels-ssh/messages/transportMessages.js';
 import type { SshChannelStream } from './channel.ts';
+import { UserAuthBannerMessage } from './banner-message.ts';
 import { SshChannelAdapter } from './channel-stream.ts';
 import { AuthenticationError, SshConnectionError, SshError } from './errors.ts';
 import { mapSessionClose, mapSshError } from './error-mapping.ts';
@@ -49,6 +50,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Re-key after this many bytes (default: the library's 0.5 GiB). */
   rekeyBytes?: number;
+  /** The server's pre-login notice (SSH_MSG_USERAUTH_BANNER), as it arrives; also kept in `SshConnection.banner`. */
+  onBanner?: (text: string) => void;
   /** Receive window of each channel we open, default 8 MiB (bounds what the server may send ahead). */
   channelWindowBytes?: number;
 }
@@ -66,6 +69,8 @@ export interface SshConnection {
   readonly hostKey: HostKeyInfo;
   readonly algorithms: NegotiatedAlgorithms;
   readonly serverVersion: string;
+  /** The server's pre-login notice, '' if none (control characters removed). */
+  readonly banner: string;
   /** Completed key exchanges: 1 after connecting, +1 per re-key (either side may start one). */
   readonly keyExchanges: number;
   openSubsystem(name: string): Promise<SshChannelStream>;
@@ -175,7 +180,13 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
     return send(m, c);
   };
   const handle = internals.handleMessage.bind(session);
+  let banner = '';
   internals.handleMessage = async (m, c) => {
+    if (m instanceof UserAuthBannerMessage) {
+      banner += m.text;
+      options.onBanner?.(m.text);
+      return;
+    }
     if (m instanceof AuthenticationFailureMessage) lastFailure = { methods: m.methodNames ?? [], partial: m.partialSuccess };
     // SSH_MSG_USERAUTH_PASSWD_CHANGEREQ (RFC 4252 §8): the password is right but expired. The
     // library does not know the message (it would wait for ever); the user must renew it.
@@ -299,6 +310,7 @@ export async function connectSsh(transport: ByteTransport, options: ConnectOptio
     hostKey: hostKeyInfo!,
     algorithms,
     serverVersion: session.remoteVersion?.toString() ?? '',
+    banner,
     get keyExchanges() {
       return strictKex.keyExchanges;
     },

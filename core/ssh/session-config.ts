@@ -7,6 +7,7 @@ import { Ed25519Algorithm } from './algorithms/ed25519-host-key.ts';
 import { AesCtr } from './algorithms/aes-ctr.ts';
 import { WasmHmac } from './algorithms/wasm-hmac.ts';
 import { DelegatingPublicKeyAlgorithm, type HostKeyGuard } from './algorithms/user-key-algorithm.ts';
+import { USERAUTH_BANNER, UserAuthBannerMessage } from './banner-message.ts';
 import { enableStrictKex, STRICT_KEX_CLIENT, type StrictKexState } from './strict-kex.ts';
 
 /** Algorithm names a caller may restrict to (e.g. a profile that wants only aes*-ctr). */
@@ -111,6 +112,7 @@ export function buildSessionConfig(prefs: AlgorithmPreferences = {}, userKeyAlgo
   replace(config.encryptionAlgorithms, pick(supportedCiphers(), prefs.ciphers));
   replace(config.hmacAlgorithms, pick(supportedMacs(), prefs.macs));
   replace(config.authenticationMethods, ['publickey', 'password', 'keyboard-interactive'] as typeof config.authenticationMethods);
+  config.messages.set(USERAUTH_BANNER, UserAuthBannerMessage);
   // The library's reconnect/latency extensions are Microsoft-only; keep the session plain SSH.
   replace(config.protocolExtensions, config.protocolExtensions.filter((x) => x === 'server-sig-algs'));
   return { config, strictKex: enableStrictKex(config) };

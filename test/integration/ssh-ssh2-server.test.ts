@@ -16,7 +16,7 @@ async function startServer(): Promise<{ port: number; hostKeyBlob: Buffer; close
   const { private: hostKey } = ssh2.utils.generateKeyPairSync('ed25519');
   const parsed = ssh2.utils.parseKey(hostKey);
   if (parsed instanceof Error) throw parsed;
-  const server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => {
+  const server = new ssh2.Server({ hostKeys: [hostKey], banner: 'Authorised use only.\x1b[31m\n' }, (client) => {
     client.on('error', () => {});
     client.on('authentication', (ctx) => {
       if (ctx.username === 'expired') {
@@ -58,6 +58,8 @@ test('ssh2 server: keyboard-interactive with the password callback, SFTP VERSION
       });
     const conn = await connect(PASSWORD);
     assert.equal(conn.hostKey.keyAlgorithm, 'ssh-ed25519');
+    assert.match(conn.banner, /^Authorised use only\.\[31m\n/, 'banner kept');
+    assert.ok(!conn.banner.includes(String.fromCharCode(27)), 'escape character removed');
     const greeting = await sftpGreeting(await conn.openSubsystem('sftp'));
     assert.deepEqual([greeting.type, greeting.version], [2, 3]);
     await conn.close();
