@@ -1,0 +1,102 @@
+// Chromium, through the gateway, into real OpenSSH servers configured like the ones our users
+// meet: (a) OpenSSH defaults with an Ed25519 user key, (c) an ed25519-only host key, (d) password
+// only. Each gets files delivered with their .hash (checked with sha1sum on the server side) and
+// one downloaded back through the browser and compared.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { startSshd, type RunningSshd, type SshdOptions } from '../support/sshd.ts';
+
+const sha1 = (path: string) => execFileSync('sha1sum', [path]).toString().split(' ')[0]!;
+
+describe('Chromium delivers into OpenSSH variants', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-e2e-variants-'));
+  const key = join(dir, 'id_ed25519');
+  const servers: Record<string, RunningSshd> = {};
+  let app: AppServer;
+  let browser: Browser;
+  let page: Page;
+  const empty = join(dir, 'leeg.dat');
+  const one = join(dir, 'één-byte.bin');
+  const five = join(dir, 'vijf-MiB.bin');
+
+  before(async () => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'variants', '-f', key]);
+    const pub = readFileSync(`${key}.pub`, 'utf8').trim();
+    const variants: Record<string, SshdOptions> = {
+      defaults: { authorizedKeys: [pub] },
+      ed25519only: { hostKeyAlgorithms: 'ssh-ed25519', authorizedKeys: [pub] },
+      passwordonly: { pubkeyAuthentication: false },
+    };
+    for (const [id, options] of Object.entries(variants)) servers[id] = await startSshd(options);
+    app = await startAppServer({
+      targets: Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, { label: id, host: '127.0.0.1', port: s.port, hostKeyFingerprints: Object.values(s.hostKeyFingerprints), local: true }])),
+    });
+    writeFileSync(empty, '');
+    writeFileSync(one, 'x');
+    writeFileSync(five, randomBytes(5 * 1024 * 1024));
+    const profiles = join(dir, 'profiles.json');
+    writeFileSync(profiles, JSON.stringify({
+      format: 'sftp-courier-profiles', version: 1,
+      profiles: Object.keys(servers).map((id) => ({
+        id, label: `Test ${id}`, targetId: id, authMethods: id === 'passwordonly' ? ['password'] : ['publickey'],
+        hostKeyFingerprints: [], uploadFolder: '', sidecar: { required: true, style: 'hex' }, tempRename: true, help: {},
+      })),
+    }));
+    browser = await launchChromium();
+    const context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true });
+    // Take the plain download path (headless Chromium cannot answer a save-file dialog).
+    await context.addInitScript(() => {
+      delete (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+    });
+    page = await context.newPage();
+    await page.goto(`${app.url}#/keys`);
+    await page.setInputFiles('[data-testid="keys-import-file"]', key);
+    await page.click('[data-testid="keys-import"]');
+    await page.waitForSelector('[data-testid="keys-stored-row"]');
+    await page.goto(`${app.url}#/deliver`);
+    await page.setInputFiles('[data-testid="profile-import"]', profiles);
+    await page.waitForSelector('option[value="passwordonly"]', { state: 'attached' });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    for (const s of Object.values(servers)) await s.stop();
+  });
+
+  for (const id of ['defaults', 'ed25519only', 'passwordonly']) {
+    test(`${id}: empty, 1 byte and 5 MiB arrive with their .hash; a download comes back equal`, async () => {
+      const sshd = servers[id]!;
+      await page.selectOption('[data-testid="profile"]', id);
+      await page.fill('[data-testid="username"]', sshd.user);
+      if (id === 'passwordonly') await page.fill('[data-testid="password"]', sshd.password);
+      await page.click('[data-testid="connect"]');
+      await page.waitForSelector('[data-testid="session-bar"], [data-testid="connect-error"]', { timeout: 30_000 });
+      if (await page.isVisible('[data-testid="connect-error"]')) assert.fail(`connect failed: ${await page.textContent('[data-testid="connect-error"]')}`);
+      if (id === 'ed25519only') assert.match((await page.textContent('[data-testid="session-hostkey"]'))!, /ssh-ed25519/);
+      await page.setInputFiles('[data-testid="send-files"]', [empty, one, five]);
+      await page.click('[data-testid="send-start"]');
+      await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
+      for (const f of [empty, one, five]) {
+        const name = f.split('/').pop()!;
+        assert.equal(sha1(join(sshd.sftpRoot, name)), sha1(f), `${id} ${name}`);
+        assert.equal(readFileSync(join(sshd.sftpRoot, `${name}.hash`), 'utf8'), sha1(f));
+      }
+      const row = page.locator('[data-testid="browse-row"][data-name="vijf-MiB.bin"]');
+      await row.waitFor();
+      const [dl] = await Promise.all([page.waitForEvent('download'), row.locator('button', { hasText: /^Download$/ }).click()]);
+      const back = join(dir, `${id}-back.bin`);
+      await dl.saveAs(back);
+      assert.equal(sha1(back), sha1(five));
+      await page.click('[data-testid="logout"]');
+      await page.waitForSelector('[data-testid="connect-panel"]');
+    });
+  }
+});
