@@ -58,7 +58,9 @@ const verify: Scene['run'] = async (page) => {
   const good = file('indicateurs_2026.csv', 48_213, 'a');
   writeFileSync(`${good}.hash`, await sha1(good));
   const bad = file('sejours_T3.dat', 1_204_331, 'b');
-  writeFileSync(`${bad}.hash`, '0'.repeat(40));
+  // The .hash of an earlier version of the file: what a real mismatch looks like.
+  const older = file('sejours_T3.previous', 1_204_330, 'b');
+  writeFileSync(`${bad}.hash`, await sha1(older));
   const lonely = file('annexe-qualité.xml', 9_120, 'c');
   await page.setInputFiles('[data-testid="verify-files"]', [good, `${good}.hash`, bad, `${bad}.hash`, lonely]);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="verify-row"][data-result="checking"]').length === 0

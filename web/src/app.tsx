@@ -48,7 +48,7 @@ export function App() {
           </select>
         </label>
       </header>
-      <nav class="tabs" aria-label={t('app.title')}>
+      <nav class="tabs" aria-label={t('nav.label')}>
         {SCREENS.map((s) => (
           <a key={s.id} href={`#/${s.id}`} class={s.id === screen?.id ? 'tab active' : 'tab'} aria-current={s.id === screen?.id ? 'page' : undefined} data-testid={`nav-${s.id}`}>
             {t(s.navKey)}

@@ -5,6 +5,7 @@ import type { Translations } from '../types.ts';
 const en = {
   'app.title': 'SFTP Courier',
   'app.tagline': 'Deliver data files with their .hash control files — everything happens on this PC.',
+  'nav.label': 'Sections',
   'nav.hash': 'Make .hash files',
   'nav.verify': 'Check .hash files',
   'nav.keys': 'Keys',
@@ -28,6 +29,7 @@ const en = {
 const nl: Translations<typeof en> = {
   'app.title': 'SFTP Courier',
   'app.tagline': 'Lever gegevensbestanden af met hun .hash-controlebestanden — alles gebeurt op deze pc.',
+  'nav.label': 'Onderdelen',
   'nav.hash': '.hash-bestanden maken',
   'nav.verify': '.hash-bestanden controleren',
   'nav.keys': 'Sleutels',
@@ -51,6 +53,7 @@ const nl: Translations<typeof en> = {
 const fr: Translations<typeof en> = {
   'app.title': 'SFTP Courier',
   'app.tagline': 'Livrez vos fichiers de données avec leurs fichiers de contrôle .hash — tout se passe sur ce PC.',
+  'nav.label': 'Rubriques',
   'nav.hash': 'Créer les fichiers .hash',
   'nav.verify': 'Vérifier les fichiers .hash',
   'nav.keys': 'Clés',
