@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -26,12 +26,13 @@ describe('Chromium delivers into OpenSSH variants', () => {
   const empty = join(dir, 'leeg.dat');
   const one = join(dir, 'één-byte.bin');
   const five = join(dir, 'vijf-MiB.bin');
+  const huge = join(dir, 'groot-1.1GiB.bin');
 
   before(async () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'variants', '-f', key]);
     const pub = readFileSync(`${key}.pub`, 'utf8').trim();
     const variants: Record<string, SshdOptions> = {
-      defaults: { authorizedKeys: [pub] },
+      defaults: { authorizedKeys: [pub], rekeyLimit: '256M' },
       ed25519only: { hostKeyAlgorithms: 'ssh-ed25519', authorizedKeys: [pub] },
       passwordonly: { pubkeyAuthentication: false },
     };
@@ -42,6 +43,11 @@ describe('Chromium delivers into OpenSSH variants', () => {
     writeFileSync(empty, '');
     writeFileSync(one, 'x');
     writeFileSync(five, randomBytes(5 * 1024 * 1024));
+    const block = randomBytes(16 * 1024 * 1024);
+    const fd = openSync(huge, 'w');
+    for (let i = 0; i < 70; i++) writeSync(fd, block, 0, block.length); // 1.09 GiB
+    writeSync(fd, randomBytes(12345));
+    closeSync(fd);
     const profiles = join(dir, 'profiles.json');
     writeFileSync(profiles, JSON.stringify({
       format: 'sftp-courier-profiles', version: 1,
@@ -69,6 +75,7 @@ describe('Chromium delivers into OpenSSH variants', () => {
     await browser?.close();
     await app?.close();
     for (const s of Object.values(servers)) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   for (const id of ['defaults', 'ed25519only', 'passwordonly']) {
@@ -99,4 +106,26 @@ describe('Chromium delivers into OpenSSH variants', () => {
       await page.waitForSelector('[data-testid="connect-panel"]');
     });
   }
+
+  test('a file over 1 GiB goes up and is read back (SHA-1 compared) across several re-keys', { timeout: 900_000 }, async () => {
+    const sshd = servers.defaults!;
+    await page.selectOption('[data-testid="profile"]', 'defaults');
+    await page.fill('[data-testid="username"]', sshd.user);
+    await page.click('[data-testid="connect"]');
+    await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
+    await page.setInputFiles('[data-testid="send-files"]', [huge]);
+    await page.check('[data-testid="send-verify"]');
+    await page.click('[data-testid="send-start"]');
+    await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 840_000 });
+    assert.equal(await page.getAttribute('[data-testid="queue-row"]', 'data-state'), 'delivered');
+    assert.match((await page.textContent('[data-testid="receipt"]'))!, /read back and verified/);
+    const remote = join(sshd.sftpRoot, 'groot-1.1GiB.bin');
+    assert.equal(statSync(remote).size, statSync(huge).size);
+    assert.equal(sha1(remote), sha1(huge));
+    assert.equal(readFileSync(`${remote}.hash`, 'utf8'), sha1(huge));
+    await page.click('[data-testid="logout"]');
+    const log = (await page.textContent('pre.log'))!;
+    const exchanges = Number([...log.matchAll(/logged out \((\d+) key exchanges?/g)].pop()?.[1] ?? 0); // this test's logout is the last
+    assert.ok(exchanges >= 3, `key exchanges: ${exchanges}\n${log}`);
+  });
 });

@@ -25,11 +25,26 @@ function database(): Promise<IDBPDatabase> {
   return db;
 }
 
+/** A server the gateway offers but no profile describes: usable with general settings. */
+function genericProfile(target: GatewayTarget): ServerProfile {
+  return {
+    id: `gateway-${target.id}`, label: target.label, targetId: target.id, authMethods: ['publickey', 'password', 'keyboard-interactive'],
+    hostKeyFingerprints: [], uploadFolder: '', sidecar: { required: true, style: 'hex' }, tempRename: true, help: {},
+  };
+}
+
 export function allProfiles(): ServerProfile[] {
   const custom = customProfiles.value;
   const customIds = new Set(custom.map((p) => p.id));
   // An imported profile with a built-in's id replaces it (IT can hand out pinned fingerprints).
-  return [...BUILTIN_PROFILES.filter((p) => !customIds.has(p.id)), ...custom];
+  const profiles = [...BUILTIN_PROFILES.filter((p) => !customIds.has(p.id)), ...custom];
+  // The gateway's target list feeds the choices: its servers without a profile are offered too,
+  // and the servers this gateway can reach come first.
+  const targets = Array.isArray(gatewayTargets.value) ? gatewayTargets.value : [];
+  const covered = new Set(profiles.map((p) => p.targetId));
+  for (const t of targets) if (!covered.has(t.id)) profiles.push(genericProfile(t));
+  const reachable = new Set(targets.map((t) => t.id));
+  return targets.length === 0 ? profiles : [...profiles.filter((p) => reachable.has(p.targetId)), ...profiles.filter((p) => !reachable.has(p.targetId))];
 }
 
 export async function loadProfiles(): Promise<void> {

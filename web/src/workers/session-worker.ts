@@ -288,8 +288,9 @@ async function handle(req: SessionRequest): Promise<SessionReplyValue> {
       request = null;
       trustedThisSession = null;
       for (const run of runs.values()) run.cancel();
+      const exchanges = s?.ssh.keyExchanges ?? 0;
       await s?.ssh.close().catch(() => undefined);
-      log.info('logged out');
+      log.info(`logged out (${exchanges} key exchange${exchanges === 1 ? '' : 's'} in this connection)`);
       post({ type: 'connection', state: 'closed' });
       return null;
     }
