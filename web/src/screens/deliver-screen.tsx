@@ -37,6 +37,18 @@ function useIdleLogout(active: boolean, onIdle: () => void): void {
   }, [active]);
 }
 
+/** Closing the tab mid-transfer would cut it: the browser asks the user first. */
+function useLeaveWarning(): void {
+  useEffect(() => {
+    const onLeave = (e: BeforeUnloadEvent) => {
+      const busy = Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
+      if (busy) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onLeave);
+    return () => window.removeEventListener('beforeunload', onLeave);
+  }, []);
+}
+
 export function DeliverScreen() {
   const [profile, setProfile] = useState<ServerProfile | null>(null);
   const [refresh, setRefresh] = useState(0);
@@ -45,6 +57,7 @@ export function DeliverScreen() {
   const state = connectionState.value;
   const connected = info !== null && (state === 'connected' || state === 'lost');
   useEffect(() => warmUpSession(), []);
+  useLeaveWarning();
   useIdleLogout(connected, () => {
     setIdleOut(true);
     void disconnect();
