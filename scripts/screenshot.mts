@@ -81,6 +81,7 @@ const keys: Scene['run'] = async (page) => {
 async function openDeliver(page: Page, profile: string, user: string): Promise<void> {
   await page.goto(`${page.url().split('#')[0]}#/deliver`);
   await page.selectOption('[data-testid="profile"]', profile);
+  await page.waitForTimeout(200); // the panel recalls the last user name of this profile first
   await page.fill('[data-testid="username"]', user);
 }
 
@@ -119,10 +120,20 @@ const delivered: Scene['run'] = async (page) => {
   // A fresh demo server per README run; the review run reuses it, so names must differ there.
   const stamp = review ? `_${Date.now().toString(36)}` : '';
   const files = [file(`sejours_2026T3${stamp}.dat`, 2_400_000, 's'), file(`indicateurs_qualite${stamp}.csv`, 84_000, 'i'), file(`annexe_methodologie${stamp}.xml`, 12_500, 'a')];
+  lastDelivered = files;
   await page.setInputFiles('[data-testid="send-files"]', files);
   await page.click('[data-testid="send-start"]');
   await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
   await page.waitForSelector('[data-testid="browse-row"]');
+  await settle(page);
+};
+let lastDelivered: string[] = [];
+
+const existing: Scene['run'] = async (page) => {
+  await delivered(page, {} as AppServer);
+  await page.setInputFiles('[data-testid="send-files"]', lastDelivered.slice(0, 1));
+  await page.click('[data-testid="send-start"]');
+  await page.waitForSelector('[data-testid="existing-dialog"][open]', { timeout: 30_000 });
   await settle(page);
 };
 
@@ -158,6 +169,7 @@ const SCENES: Scene[] = [
   { name: 'host-key-dialog', lang: 'en', fullPage: false, run: hostKey },
   { name: 'deliver-receipt', lang: 'fr', fullPage: true, run: delivered },
   { name: 'ask-dialog', lang: 'nl', fullPage: false, reviewOnly: true, run: askDelete },
+  { name: 'existing-dialog', lang: 'fr', fullPage: false, reviewOnly: true, run: existing },
   { name: 'print-receipt', lang: 'nl', fullPage: true, reviewOnly: true, run: printedReceipt },
   { name: 'keyboard-focus', lang: 'fr', fullPage: false, reviewOnly: true, run: keyboard },
 ];

@@ -123,7 +123,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
           <tbody>
             {sorted.map((e) => (
               <tr key={e.name} data-testid="browse-row" data-name={e.name}>
-                <td class="name">
+                <td class="name" title={e.name}>
                   {e.isDir ? <button type="button" class="link" onClick={() => setPath(join(path, e.name))}><span class="folder-icon" aria-hidden="true">📁</span>{e.name}</button> : e.name}
                 </td>
                 <td class="num">{e.isDir || e.size === undefined ? '' : formatBytes(e.size)}</td>

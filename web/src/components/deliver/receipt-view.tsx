@@ -4,6 +4,11 @@ import { receiptJson } from '../../../../core/delivery/receipt.ts';
 import { formatBytes, language, t } from '../../i18n/index.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
 
+/** A remote path that may wrap after each "/" rather than in the middle of a name. */
+function wrappable(path: string) {
+  return path.split('/').map((part, i, all) => (i < all.length - 1 ? <>{part}/<wbr /></> : part));
+}
+
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString(language.value) : '—');
 
 export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
@@ -40,7 +45,7 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
               <td class="name">{f.name}</td>
               <td class="num">{formatBytes(f.size)}</td>
               <td class="digest">{f.sha1}</td>
-              <td class="mono">{f.remotePath}{f.sidecarPath ? <><br />{f.sidecarPath}</> : null}</td>
+              <td class="mono">{wrappable(f.remotePath)}{f.sidecarPath ? <><br />{wrappable(f.sidecarPath)}</> : null}</td>
               <td>{t(`queue.state.${f.status}` as 'queue.state.delivered')}{f.verifiedByReadBack ? ` · ${t('receipt.verified')}` : ''}{f.error ? ` · ${f.error}` : ''}</td>
             </tr>
           ))}
