@@ -36,6 +36,8 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
   const [keep, setKeep] = useState(true);
   const [stage, setStage] = useState<KeyJobStage | null>(null);
   const [error, setError] = useState('');
+  // Right after a key is made the emptied passphrase fields are not a choice: no warning then.
+  const [justMade, setJustMade] = useState(false);
 
   const types = allowedTypes(requirement);
   const minBits = requirement?.minRsaBits ?? 2048;
@@ -69,6 +71,7 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
       setPass('');
       setPass2('');
       setAllowEmpty(false);
+      setJustMade(true);
       onDone({ ...reply, ident: ident.trim() });
       void refreshKeys();
     } else if (reply.type === 'error') setError(keyErrorText(reply));
@@ -106,16 +109,16 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
       <div class="options">
         <label>
           {t('keys.gen.passphrase')}
-          <input type="password" data-testid="keys-pass" value={pass} disabled={!!stage} autocomplete="new-password" onInput={(e) => setPass((e.currentTarget as HTMLInputElement).value)} />
+          <input type="password" data-testid="keys-pass" value={pass} disabled={!!stage} autocomplete="new-password" onInput={(e) => { setPass((e.currentTarget as HTMLInputElement).value); setJustMade(false); }} />
         </label>
         <label>
           {t('keys.gen.passphrase2')}
-          <input type="password" data-testid="keys-pass2" value={pass2} disabled={!!stage} autocomplete="new-password" onInput={(e) => setPass2((e.currentTarget as HTMLInputElement).value)} />
+          <input type="password" data-testid="keys-pass2" value={pass2} disabled={!!stage} autocomplete="new-password" onInput={(e) => { setPass2((e.currentTarget as HTMLInputElement).value); setJustMade(false); }} />
         </label>
       </div>
       <p class="hint">{t('keys.gen.passphrase.hint')}</p>
       {mismatch && <p class="error" data-testid="keys-mismatch">{t('keys.gen.mismatch')}</p>}
-      {empty && (
+      {empty && !justMade && (
         <div class="caution" data-testid="keys-empty-warning">
           <p>{t('keys.gen.emptyWarning')}</p>
           <label class="check">
