@@ -58,6 +58,9 @@ describe('deliver to the demo server in Chromium', () => {
   test('delivers three files with their .hash pairs into incoming/ and gives a receipt', async () => {
     await page.setInputFiles('[data-testid="send-files"]', files);
     await page.click('[data-testid="send-start"]');
+    // Visiting another screen meanwhile loses nothing: the queue and the receipt are still there.
+    await page.click('[data-testid="nav-hash"]');
+    await page.click('[data-testid="nav-deliver"]');
     await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
     const states = await page.$$eval('[data-testid="queue-row"]', (rows) => rows.map((r) => r.getAttribute('data-state')));
     assert.deepEqual(states, ['delivered', 'delivered', 'delivered']);

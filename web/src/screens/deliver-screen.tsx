@@ -1,11 +1,12 @@
 // Deliver: connect to a registry server, browse it, and send data files with their .hash files.
+import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import type { ServerProfile } from '../../../core/delivery/profile.ts';
 import { BrowsePanel } from '../components/deliver/browse-panel.tsx';
 import { ConnectPanel } from '../components/deliver/connect-panel.tsx';
 import { ExistingFileDialog } from '../components/deliver/existing-dialog.tsx';
 import { HostKeyDialog } from '../components/deliver/host-key-dialog.tsx';
-import { SendPanel } from '../components/deliver/send-panel.tsx';
+import { runsSettled, SendPanel } from '../components/deliver/send-panel.tsx';
 import { SessionLogView } from '../components/deliver/session-log-view.tsx';
 import { t } from '../i18n/index.ts';
 import { profileLabel } from '../i18n/profile-label.ts';
@@ -49,9 +50,11 @@ function useLeaveWarning(): void {
   }, []);
 }
 
+/** The profile of the session: kept outside the screen, which a visit to another screen unmounts. */
+const chosenProfile = signal<ServerProfile | null>(null);
+
 export function DeliverScreen() {
-  const [profile, setProfile] = useState<ServerProfile | null>(null);
-  const [refresh, setRefresh] = useState(0);
+  const profile = chosenProfile.value;
   const [idleOut, setIdleOut] = useState(false);
   const info = connectedInfo.value;
   const state = connectionState.value;
@@ -70,7 +73,7 @@ export function DeliverScreen() {
       <HostKeyDialog serverLabel={profile ? profileLabel(profile) : undefined} />
       <ExistingFileDialog />
       {idleOut && !connected && <p class="notice">{t('deliver.idleLogout', { minutes: IDLE_MINUTES })}</p>}
-      {!connected && <ConnectPanel onProfile={setProfile} />}
+      {!connected && <ConnectPanel onProfile={(p) => (chosenProfile.value = p)} />}
       {connected && info && (
         <>
           <div class="session-bar" data-testid="session-bar">
@@ -81,8 +84,8 @@ export function DeliverScreen() {
              <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>
           </div>
           {state === 'lost' && <p class="banner" role="status">{t('deliver.lost')}</p>}
-          <SendPanel folder={folder} onDelivered={() => setRefresh((n) => n + 1)} />
-          <BrowsePanel startFolder={folder} refreshToken={refresh} />
+          <SendPanel folder={folder} />
+          <BrowsePanel startFolder={folder} refreshToken={runsSettled.value} />
         </>
       )}
       <SessionLogView />

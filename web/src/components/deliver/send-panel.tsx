@@ -1,5 +1,6 @@
 // Deliver: pick data files (their local .hash files are checked before sending), then follow the
 // queue: per file and total progress, speed, time left, cancel and retry, and the receipt.
+import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import type { DeliveryReceipt } from '../../../../core/delivery/receipt.ts';
 import { dataNameOf, isSidecarName, sidecarName } from '../../../../core/hash/sidecar.ts';
@@ -11,6 +12,18 @@ import type { DeliverFile, QueueItemView } from '../../workers/session-protocol.
 import { FileDrop } from '../file-drop.tsx';
 import { ProgressBar } from '../progress-bar.tsx';
 import { ReceiptView } from './receipt-view.tsx';
+
+interface CurrentRun {
+  runId: string;
+  startedAt: number;
+  receipt: DeliveryReceipt | null;
+  error: string | null;
+}
+
+/** The latest delivery run, kept outside the panel so it survives a visit to another screen. */
+const currentRun = signal<CurrentRun | null>(null);
+/** Counts finished runs and retries, so the file list refreshes even if it was not on screen then. */
+export const runsSettled = signal(0);
 
 async function pairUp(files: LocalFile[]): Promise<DeliverFile[]> {
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -35,13 +48,18 @@ function notifyDone(receipt: DeliveryReceipt): void {
   new Notification(t('queue.notify', { delivered, failed: receipt.files.filter((f) => f.status === 'failed').length }));
 }
 
-export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered: () => void }) {
+export function SendPanel({ folder }: { folder: string }) {
   const [selected, setSelected] = useState<DeliverFile[]>([]);
   const [verify, setVerify] = useState(false);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [receipt, setReceipt] = useState<DeliveryReceipt | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [startedAt, setStartedAt] = useState(0);
+  // The run outlives this panel (the user may visit another screen while it goes on).
+  const run = currentRun.value;
+  const runId = run?.runId ?? null;
+  const receipt = run?.receipt ?? null;
+  const error = run?.error ?? null;
+  const startedAt = run?.startedAt ?? 0;
+  const patchRun = (id: string, patch: Partial<CurrentRun>) => {
+    if (currentRun.value?.runId === id) currentRun.value = { ...currentRun.value, ...patch };
+  };
   const [now, setNow] = useState(Date.now());
   const items: QueueItemView[] = runId ? (queues.value[runId] ?? []) : [];
   const running = runId !== null && receipt === null;
@@ -58,28 +76,25 @@ export function SendPanel({ folder, onDelivered }: { folder: string; onDelivered
     const files = selected;
     // The files now belong to this run: an emptied selection cannot be sent twice by mistake.
     setSelected([]);
-    setRunId(id);
-    setReceipt(null);
-    setError(null);
-    setStartedAt(Date.now());
+    currentRun.value = { runId: id, startedAt: Date.now(), receipt: null, error: null };
     try {
       const r = await deliver(id, files, verify);
-      setReceipt(r);
+      patchRun(id, { receipt: r });
       notifyDone(r);
     } catch (err) {
-      setError(err instanceof SessionRequestError ? describeError(err.wire) : String(err));
+      patchRun(id, { error: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
     }
-    onDelivered();
+    runsSettled.value++;
   };
 
   const retry = async (itemId: number) => {
     if (!runId) return;
     try {
-      setReceipt(await retryDelivery(runId, itemId));
+      patchRun(runId, { receipt: await retryDelivery(runId, itemId) });
     } catch (err) {
-      setError(err instanceof SessionRequestError ? describeError(err.wire) : String(err));
+      patchRun(runId, { error: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
     }
-    onDelivered();
+    runsSettled.value++;
   };
 
   const total = items.reduce((a, i) => a + i.size, 0);
