@@ -1,6 +1,6 @@
 // Browse the server: list, sort, open folders, download, rename, delete (with confirmation), new
 // folder. A write-only drop box cannot be listed: the panel says so and delivery still works.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../i18n/describe-error.ts';
 import { formatBytes, language, t } from '../../i18n/index.ts';
 import {
@@ -29,11 +29,16 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
   const [status, setStatus] = useState<{ kind: 'noListing' | 'error' | 'info'; text: string } | null>(null);
   const [sort, setSort] = useState<{ key: SortKey; up: boolean }>({ key: 'name', up: true });
 
+  // Listings can overlap (a refresh while the first one is still on its way): only the latest counts.
+  const latest = useRef(0);
   const load = async (dir: string) => {
+    const request = ++latest.current;
     setStatus(null);
     try {
-      setEntries(await listFolder(dir));
+      const list = await listFolder(dir);
+      if (request === latest.current) setEntries(list);
     } catch (err) {
+      if (request !== latest.current) return;
       setEntries(null);
       if (err instanceof SessionRequestError && err.code === 'permission-denied') setStatus({ kind: 'noListing', text: t('browse.noListing') });
       else setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
