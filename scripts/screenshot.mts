@@ -108,6 +108,7 @@ const hostKey: Scene['run'] = async (page) => {
   await page.fill('[data-testid="password"]', 'demo-password');
   await page.click('[data-testid="connect"]');
   await page.waitForSelector('[data-testid="hostkey-dialog"][open]', { timeout: 30_000 });
+  if (review) console.log('focus in the host-key dialog:', await page.evaluate(() => document.activeElement?.getAttribute('data-testid')));
   await settle(page);
 };
 

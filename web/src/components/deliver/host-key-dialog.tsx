@@ -19,6 +19,7 @@ export function HostKeyDialog({ serverLabel }: { serverLabel?: string }) {
   if (!p || !prompt) return <dialog ref={ref} />;
   const match = prompt.published.some((fp) => normalise(fp) === normalise(prompt.hostKey.sha256));
   const decide = (decision: 'trust-once' | 'trust-always' | 'reject') => answerPrompt(p.promptId, { kind: 'host-key', decision });
+  // Focus starts on Cancel: a reflexive Enter must not trust a server key.
   return (
     <dialog ref={ref} data-testid="hostkey-dialog" onCancel={(e) => { e.preventDefault(); decide('reject'); }}>
       <h2>{t('hostkey.title')}</h2>
@@ -34,7 +35,7 @@ export function HostKeyDialog({ serverLabel }: { serverLabel?: string }) {
       <div class="actions">
         <button type="button" class="primary" data-testid="hostkey-always" onClick={() => decide('trust-always')}>{t('hostkey.trustAlways')}</button>
         <button type="button" data-testid="hostkey-once" onClick={() => decide('trust-once')}>{t('hostkey.trustOnce')}</button>
-        <button type="button" data-testid="hostkey-reject" onClick={() => decide('reject')}>{t('hostkey.reject')}</button>
+        <button type="button" data-testid="hostkey-reject" autofocus onClick={() => decide('reject')}>{t('hostkey.reject')}</button>
       </div>
     </dialog>
   );
