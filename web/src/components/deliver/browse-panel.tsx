@@ -23,6 +23,12 @@ function parent(dir: string): string {
   return i <= 0 ? '/' : dir.slice(0, i);
 }
 
+/** Any failure in the user's language; an unexpected one keeps its own message after a translated lead-in. */
+function problemText(err: unknown): string {
+  if (err instanceof SessionRequestError) return describeError(err.wire);
+  return t('error.error', { message: err instanceof Error ? err.message : String(err) });
+}
+
 export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string; refreshToken: number }) {
   const [path, setPath] = useState(startFolder);
   const [entries, setEntries] = useState<RemoteEntry[] | null>(null);
@@ -41,7 +47,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
       if (request !== latest.current) return;
       setEntries(null);
       if (err instanceof SessionRequestError && err.code === 'permission-denied') setStatus({ kind: 'noListing', text: t('browse.noListing') });
-      else setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+      else setStatus({ kind: 'error', text: problemText(err) });
     }
   };
   useEffect(() => setPath(startFolder), [startFolder]);
@@ -51,7 +57,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
     try {
       await work();
     } catch (err) {
-      setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+      setStatus({ kind: 'error', text: problemText(err) });
       return;
     }
     await load(path);
@@ -73,7 +79,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
       if (result.blob) downloadBlob(entry.name, result.blob);
       setStatus({ kind: 'info', text: t('browse.downloaded', { name: entry.name, bytes: formatBytes(result.bytes) }) });
     } catch (err) {
-      setStatus({ kind: 'error', text: err instanceof SessionRequestError ? describeError(err.wire) : String(err) });
+      setStatus({ kind: 'error', text: problemText(err) });
     } finally {
       downloadProgress.value = null;
     }
