@@ -147,7 +147,14 @@ const askDelete: Scene['run'] = async (page) => {
   await page.screenshot({ path: join(outDir, `ask-dialog-cancel-focused-${Date.now()}.png`) });
   await page.click('[data-testid="ask-ok"]');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="browse-row"]').length === n - 1, before);
-  await page.locator('[data-testid="browse-delete"]').first().click();
+  // The text question: a new folder, typed and confirmed with Enter.
+  await page.click('[data-testid="browse-mkdir"]');
+  await page.waitForSelector('[data-testid="ask-dialog"][open]');
+  await page.keyboard.type('archief-2026');
+  await page.screenshot({ path: join(outDir, `ask-dialog-text-${Date.now()}.png`) });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="browse-row"][data-name="archief-2026"]');
+  await page.click('[data-testid="browse-mkdir"]');
   await page.waitForSelector('[data-testid="ask-dialog"][open]');
 };
 

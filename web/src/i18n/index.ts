@@ -61,8 +61,17 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(language.value, key, params);
 }
 
+/** Belgian conventions for nl and fr; British (day first, 24 h) for English. */
+function localeTag(): string {
+  return language.value === 'en' ? 'en-GB' : `${language.value}-BE`;
+}
+
+export function formatDateTime(date: Date): string {
+  return date.toLocaleString(localeTag());
+}
+
 export function formatNumber(n: number, digits = 1): string {
-  return new Intl.NumberFormat(language.value === 'en' ? 'en-GB' : `${language.value}-BE`, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+  return new Intl.NumberFormat(localeTag(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 }
 
 export function formatBytes(bytes: number): string {

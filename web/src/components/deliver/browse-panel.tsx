@@ -2,7 +2,7 @@
 // folder. A write-only drop box cannot be listed: the panel says so and delivery still works.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../../i18n/describe-error.ts';
-import { formatBytes, language, t } from '../../i18n/index.ts';
+import { formatBytes, formatDateTime, language, t } from '../../i18n/index.ts';
 import {
   connectedInfo, download, downloadProgress, listFolder, makeFolder, removeFile, removeFolder, renamePath, SessionRequestError,
 } from '../../services/session-client.ts';
@@ -138,7 +138,7 @@ export function BrowsePanel({ startFolder, refreshToken }: { startFolder: string
                   {e.isDir ? <button type="button" class="link" onClick={() => setPath(join(path, e.name))}><span class="folder-icon" aria-hidden="true">📁</span>{e.name}</button> : e.name}
                 </td>
                 <td class="num">{e.isDir || e.size === undefined ? '' : formatBytes(e.size)}</td>
-                <td>{e.mtime ? new Date(e.mtime * 1000).toLocaleString(language.value) : ''}</td>
+                <td>{e.mtime ? formatDateTime(new Date(e.mtime * 1000)) : ''}</td>
                 <td class="row-actions">
                   {!e.isDir && <button type="button" onClick={() => void get(e)}>{t('browse.download')}</button>}
                   <button

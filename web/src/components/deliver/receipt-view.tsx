@@ -1,7 +1,7 @@
 // The delivery receipt: shown, saved as JSON, or printed (print CSS shows only the receipt).
 import type { DeliveryReceipt } from '../../../../core/delivery/receipt.ts';
 import { receiptJson } from '../../../../core/delivery/receipt.ts';
-import { formatBytes, language, t } from '../../i18n/index.ts';
+import { formatBytes, formatDateTime, t } from '../../i18n/index.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
 
 /** A remote path that may wrap after each "/" rather than in the middle of a name. */
@@ -9,7 +9,7 @@ function wrappable(path: string) {
   return path.split('/').map((part, i, all) => (i < all.length - 1 ? <>{part}/<wbr /></> : part));
 }
 
-const when = (iso?: string) => (iso ? new Date(iso).toLocaleString(language.value) : '—');
+const when = (iso?: string) => (iso ? formatDateTime(new Date(iso)) : '—');
 
 export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
   return (
