@@ -70,6 +70,13 @@ export function formatDateTime(date: Date): string {
   return date.toLocaleString(localeTag());
 }
 
+/** Time left or taken: `42 s`, `3 min 5 s`; a dash when it cannot be known yet. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.ceil(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
 export function formatNumber(n: number, digits = 1): string {
   return new Intl.NumberFormat(localeTag(), { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 }

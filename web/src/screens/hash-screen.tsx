@@ -4,19 +4,13 @@ import type { HashAlgorithm } from '../../../core/hash/digest.ts';
 import { sidecarName, type SidecarStyle } from '../../../core/hash/sidecar.ts';
 import { FileDrop } from '../components/file-drop.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
-import { formatBytes, formatNumber, t } from '../i18n/index.ts';
+import { formatBytes, formatDuration, formatNumber, t } from '../i18n/index.ts';
 import { cancelBatch, clearBatch, overwriteSidecar, rows, startBatch, summary, warmUpPool, type HashRow } from '../services/hash-batch.ts';
 import { canWriteFolders } from '../services/local-files.ts';
 import { downloadBlob, sidecarBlob, zipSidecars } from '../services/sidecar-output.ts';
 
 function speed(bytes: number, ms: number): string {
   return ms > 0 ? formatBytes((bytes / ms) * 1000) : '—';
-}
-
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return t('hash.remaining.unknown');
-  const s = Math.ceil(seconds);
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }
 
 function RowOutput({ row }: { row: HashRow }) {
@@ -76,7 +70,7 @@ function Overall({ now }: { now: number }) {
   const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
   const text = sum.finishedAt
     ? t('hash.overallDone', { done: finished, total: list.length, bytes: formatBytes(total), seconds: formatNumber(elapsed / 1000, 1), speed: speed(done, elapsed) })
-    : t('hash.overall', { done: finished, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: speed(done, elapsed), left: duration(rate > 0 ? (total - done) / rate : Infinity) });
+    : t('hash.overall', { done: finished, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: speed(done, elapsed), left: formatDuration(rate > 0 ? (total - done) / rate : Infinity) });
   return (
     <div class="overall" data-testid="hash-overall" data-finished={sum.finishedAt ? 'true' : 'false'}>
       <ProgressBar done={done} total={total} label={t('hash.col.progress')} />

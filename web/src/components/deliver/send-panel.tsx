@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { DeliveryReceipt } from '../../../../core/delivery/receipt.ts';
 import { dataNameOf, isSidecarName, sidecarName } from '../../../../core/hash/sidecar.ts';
 import { describeError } from '../../i18n/describe-error.ts';
-import { formatBytes, t } from '../../i18n/index.ts';
+import { formatBytes, formatDuration, t } from '../../i18n/index.ts';
 import type { LocalFile } from '../../services/local-files.ts';
 import { cancelDelivery, deliver, queues, retryDelivery, SessionRequestError } from '../../services/session-client.ts';
 import type { DeliverFile, QueueItemView } from '../../workers/session-protocol.ts';
@@ -34,12 +34,6 @@ async function pairUp(files: LocalFile[]): Promise<DeliverFile[]> {
     out.push(side ? { file: f.file, path: f.path, localSidecarText: await side.file.text() } : { file: f.file, path: f.path });
   }
   return out;
-}
-
-function seconds(s: number): string {
-  if (!Number.isFinite(s) || s < 0) return '—';
-  const n = Math.ceil(s);
-  return n >= 60 ? `${Math.floor(n / 60)} min ${n % 60} s` : `${n} s`;
 }
 
 function notifyDone(receipt: DeliveryReceipt): void {
@@ -132,7 +126,7 @@ export function SendPanel({ folder }: { folder: string }) {
           <p role="status">
             {receipt
               ? t('queue.totalDone', { delivered: count('delivered'), failed: count('failed') + count('cancelled'), skipped: count('skipped') })
-              : t('queue.total', { done: count('delivered'), total: items.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: formatBytes(rate), left: seconds(rate > 0 ? (total - done) / rate : Infinity) })}
+              : t('queue.total', { done: count('delivered'), total: items.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: formatBytes(rate), left: formatDuration(rate > 0 ? (total - done) / rate : Infinity) })}
           </p>
           {running && <button type="button" data-testid="send-cancel-all" onClick={() => runId && void cancelDelivery(runId)}>{t('send.cancelAll')}</button>}
         </div>
