@@ -163,11 +163,12 @@ describe('Keys screen in Chromium', () => {
   });
 
   test('rename and delete kept keys; the screen speaks Dutch; nothing left 127.0.0.1', async () => {
-    page.once('dialog', (d) => void d.accept('VIKZ sleutel'));
     await page.locator('[data-testid="keys-stored-row"]').first().locator('[data-testid="keys-rename"]').click();
+    await page.fill('[data-testid="ask-input"]', 'VIKZ sleutel');
+    await page.click('[data-testid="ask-ok"]');
     await page.waitForSelector('[data-testid="keys-stored-name"]:has-text("VIKZ sleutel")');
-    page.once('dialog', (d) => void d.accept());
     await page.locator('[data-testid="keys-stored-row"]').last().locator('[data-testid="keys-delete"]').click();
+    await page.click('[data-testid="ask-ok"]');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="keys-stored-row"]').length === 1);
     await page.selectOption('[data-testid="language"]', 'nl');
     assert.match((await page.textContent('[data-testid="keys-screen"] h2'))!, /Sleutels/);

@@ -2,6 +2,7 @@
 import { useEffect } from 'preact/hooks';
 import { language, t } from '../i18n/index.ts';
 import { deleteKey, refreshKeys, renameKey, storeAvailable, storedKeys } from '../services/key-list.ts';
+import { askConfirm, askText } from '../components/ask-dialog.tsx';
 
 export function KeysList() {
   useEffect(() => {
@@ -36,13 +37,12 @@ export function KeysList() {
                 <td>{date(k.created)}</td>
                 <td class="row-actions">
                   <div>
-                    <button type="button" data-testid="keys-rename" onClick={() => {
-                      // Native prompt/confirm kept here: test/e2e/keys.test.ts answers them as browser dialogs.
-                      const name = window.prompt(t('keys.store.renamePrompt'), k.name);
+                    <button type="button" data-testid="keys-rename" onClick={async () => {
+                      const name = await askText(t('keys.store.renamePrompt'), k.name, t('keys.store.rename'));
                       if (name && name.trim()) void renameKey(k.id, name);
                     }}>{t('keys.store.rename')}</button>
-                    <button type="button" class="danger" data-testid="keys-delete" onClick={() => {
-                      if (window.confirm(t('keys.store.deleteConfirm', { name: k.name }))) void deleteKey(k.id);
+                    <button type="button" class="danger" data-testid="keys-delete" onClick={async () => {
+                      if (await askConfirm(t('keys.store.deleteConfirm', { name: k.name }), t('keys.store.delete'))) void deleteKey(k.id);
                     }}>{t('keys.store.delete')}</button>
                   </div>
                 </td>
