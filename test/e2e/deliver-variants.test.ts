@@ -123,7 +123,10 @@ describe('Chromium delivers into OpenSSH variants', () => {
     assert.equal(statSync(remote).size, statSync(huge).size);
     assert.equal(sha1(remote), sha1(huge));
     assert.equal(readFileSync(`${remote}.hash`, 'utf8'), sha1(huge));
+    const logouts = () => page.evaluate(() => (document.querySelector('pre.log')?.textContent?.match(/logged out/g) ?? []).length);
+    const before = await logouts();
     await page.click('[data-testid="logout"]');
+    await page.waitForFunction((n) => (document.querySelector('pre.log')?.textContent?.match(/logged out/g) ?? []).length > n, before);
     const log = (await page.textContent('pre.log'))!;
     const exchanges = Number([...log.matchAll(/logged out \((\d+) key exchanges?/g)].pop()?.[1] ?? 0); // this test's logout is the last
     assert.ok(exchanges >= 3, `key exchanges: ${exchanges}\n${log}`);
