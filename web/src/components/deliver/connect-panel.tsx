@@ -51,10 +51,22 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
     void loadGatewayTargets();
     void refreshKeys();
   }, []);
+  // The fields follow the profile at once when the user picks one (an effect would run after the
+  // next paint and could wipe what was typed meanwhile); the effect covers other changes (lists loading).
+  const fieldsFor = useRef(profile.id);
+  const resetFields = (p: ServerProfile) => {
+    fieldsFor.current = p.id;
+    setUsername(recall(userKey(p.id)));
+    setMethod(p.authMethods.includes('publickey') ? 'key' : 'password');
+  };
+  const chooseProfile = (id: string) => {
+    setProfileId(id);
+    const chosen = profiles.find((p) => p.id === id);
+    if (chosen) resetFields(chosen);
+  };
   useEffect(() => {
     onProfile(profile);
-    setUsername(recall(userKey(profile.id)));
-    setMethod(profile.authMethods.includes('publickey') ? 'key' : 'password');
+    if (fieldsFor.current !== profile.id) resetFields(profile);
   }, [profile.id]);
   useEffect(() => {
     if (!keyId && storedKeys.value[0]) setKeyId(storedKeys.value[0].id);
@@ -95,7 +107,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
       <div class="options">
         <label>
           {t('deliver.profile')}
-          <select data-testid="profile" value={profile.id} onChange={(e) => setProfileId((e.currentTarget as HTMLSelectElement).value)}>
+          <select data-testid="profile" value={profile.id} onChange={(e) => chooseProfile((e.currentTarget as HTMLSelectElement).value)}>
             {profiles.map((p) => (
               <option key={p.id} value={p.id}>{profileLabel(p)}{p.builtIn ? '' : ` ${t('deliver.profile.custom')}`}</option>
             ))}
