@@ -157,9 +157,3 @@ export async function openSftp(settings: ConnectionSettings): Promise<SftpConnec
     throw connectionFailure(err, settings);
   }
 }
-
-/** Joins a remote folder and a name with exactly one `/`. */
-export function remoteJoin(dir: string | undefined, name: string): string {
-  if (!dir || dir === '.') return name;
-  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
-}

@@ -4,9 +4,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SftpError, uploadFile, type SeekableSource } from '../../core/sftp/index.ts';
+import { joinRemotePath, SftpError, uploadFile, type SeekableSource } from '../../core/sftp/index.ts';
 import { CliError, type CliCommand } from '../command.ts';
-import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection, remoteJoin } from '../connection-options.ts';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
 
 const usage = `Usage:
   npx courier upload --host H [--port 22] --user U (--key FILE [--passphrase-file F] | --password-file F)
@@ -70,7 +70,7 @@ export const uploadCommand: CliCommand = {
     let failures = 0;
     try {
       for (const file of files) {
-        const remote = remoteJoin(values.to, basename(file.path));
+        const remote = joinRemotePath(values.to, basename(file.path));
         try {
           const r = await uploadFile(conn.session, remote, fileSource(file.path, file.size), {
             resume: values.resume,

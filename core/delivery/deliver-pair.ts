@@ -7,6 +7,7 @@ import { formatSidecar, parseSidecar, sidecarName, type SidecarStyle } from '../
 import { chunksOf, type SeekableSource } from '../sftp/byte-source.ts';
 import { downloadFile } from '../sftp/download.ts';
 import { isSftpError, SftpError } from '../sftp/errors.ts';
+import { joinRemotePath as join } from '../sftp/remote-path.ts';
 import type { SftpSession } from '../sftp/session.ts';
 import { uploadFile, type UploadResult } from '../sftp/upload.ts';
 import type { ReceiptFile } from './receipt.ts';
@@ -54,11 +55,6 @@ export class ReadBackMismatchError extends Error {
     super(`${path} on the server has SHA-1 ${actual}, the local file ${expected}.`);
     this.name = 'ReadBackMismatchError';
   }
-}
-
-function join(folder: string, name: string): string {
-  if (!folder) return name;
-  return folder.endsWith('/') ? `${folder}${name}` : `${folder}/${name}`;
 }
 
 /** `name (2).ext`, `name (3).ext`, … for "keep both". */

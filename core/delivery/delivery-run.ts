@@ -2,6 +2,7 @@
 // connection drops it reconnects with backoff and continues each partial upload from the size of
 // its temporary file — only partials this run wrote itself, so a stale file is never continued.
 import type { SidecarStyle } from '../hash/sidecar.ts';
+import { joinRemotePath } from '../sftp/remote-path.ts';
 import type { SftpSession } from '../sftp/session.ts';
 import { deliverPair, type ExistingChoice, type PairSource } from './deliver-pair.ts';
 import { newReceipt, type DeliveryReceipt, type ReceiptFile } from './receipt.ts';
@@ -251,7 +252,7 @@ export class DeliveryRun {
     });
     receipt.files = this.items.map((item) => item.receipt ?? {
       name: item.pair.name, size: item.pair.data.size, sha1: '',
-      remotePath: this.options.profile.uploadFolder ? `${this.options.profile.uploadFolder}/${item.pair.name}` : item.pair.name,
+      remotePath: joinRemotePath(this.options.profile.uploadFolder, item.pair.name),
       status: item.state === 'cancelled' || item.state === 'queued' ? 'cancelled' : 'failed',
       startedAt: receipt.startedAt,
       ...(item.error ? { error: item.error.message } : {}),

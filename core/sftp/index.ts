@@ -6,6 +6,7 @@ export { EXT, FX, FXP, OPEN } from './constants.ts';
 export * from './download.ts';
 export * from './errors.ts';
 export * from './read-pipeline.ts';
+export * from './remote-path.ts';
 export * from './session.ts';
 export * from './upload.ts';
 export * from './write-pipeline.ts';

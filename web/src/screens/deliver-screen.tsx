@@ -10,14 +10,10 @@ import { runsSettled, SendPanel } from '../components/deliver/send-panel.tsx';
 import { SessionLogView } from '../components/deliver/session-log-view.tsx';
 import { t } from '../i18n/index.ts';
 import { profileLabel } from '../i18n/profile-label.ts';
-import { connectedInfo, connectionState, disconnect, queues, warmUpSession } from '../services/session-client.ts';
+import { connectedInfo, connectionState, disconnect, transferRunning, warmUpSession } from '../services/session-client.ts';
+import { joinRemotePath } from '../../../core/sftp/remote-path.ts';
 
 const IDLE_MINUTES = 15;
-
-function joinFolder(home: string, folder: string): string {
-  if (!folder) return home;
-  return home.endsWith('/') ? `${home}${folder}` : `${home}/${folder}`;
-}
 
 function useIdleLogout(active: boolean, onIdle: () => void): void {
   useEffect(() => {
@@ -27,8 +23,7 @@ function useIdleLogout(active: boolean, onIdle: () => void): void {
     const events = ['pointerdown', 'keydown', 'wheel'] as const;
     for (const e of events) window.addEventListener(e, touch, { passive: true });
     const timer = setInterval(() => {
-      const busy = Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
-      if (busy) touch();
+      if (transferRunning()) touch();
       else if (Date.now() - last > IDLE_MINUTES * 60_000) onIdle();
     }, 30_000);
     return () => {
@@ -42,8 +37,7 @@ function useIdleLogout(active: boolean, onIdle: () => void): void {
 function useLeaveWarning(): void {
   useEffect(() => {
     const onLeave = (e: BeforeUnloadEvent) => {
-      const busy = Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
-      if (busy) e.preventDefault();
+      if (transferRunning()) e.preventDefault();
     };
     window.addEventListener('beforeunload', onLeave);
     return () => window.removeEventListener('beforeunload', onLeave);
@@ -65,7 +59,7 @@ export function DeliverScreen() {
     setIdleOut(true);
     void disconnect();
   });
-  const folder = info && profile ? joinFolder(info.home, profile.uploadFolder) : '';
+  const folder = info && profile ? (profile.uploadFolder ? joinRemotePath(info.home, profile.uploadFolder) : info.home) : '';
 
   return (
     <section class="screen" data-testid="deliver-screen">

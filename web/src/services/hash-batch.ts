@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { HashAlgorithm } from '../../../core/hash/digest.ts';
 import { formatSidecar, isSidecarName, sidecarName, type SidecarStyle } from '../../../core/hash/sidecar.ts';
-import { HashJobCancelled, HashWorkerPool } from './hash-pool.ts';
+import { HashJobCancelled, sharedHashPool } from './hash-pool.ts';
 import { ensureWritable, type LocalFile } from './local-files.ts';
 import { writeSidecarIntoFolder, type FolderWriteResult } from './sidecar-output.ts';
 
@@ -37,13 +37,11 @@ export interface BatchSummary {
 export const rows = signal<HashRow[]>([]);
 export const summary = signal<BatchSummary | null>(null);
 
-let pool: HashWorkerPool | null = null;
 let controller: AbortController | null = null;
 const sources = new Map<number, LocalFile>();
 
 export function warmUpPool(): void {
-  pool ??= new HashWorkerPool();
-  pool.warmUp();
+  sharedHashPool().warmUp();
 }
 
 function update(id: number, patch: Partial<HashRow>): void {
@@ -99,7 +97,7 @@ export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, s
     list.map(async (row) => {
       const source = sources.get(row.id)!;
       try {
-        const hex = await pool!.hash(source.file, algorithm, (bytes) => {
+        const hex = await sharedHashPool().hash(source.file, algorithm, (bytes) => {
           if (rows.value.find((r) => r.id === row.id)?.status === 'queued') update(row.id, { status: 'hashing', startedAt: performance.now() });
           reportProgress(row.id, bytes);
         }, ctl.signal);

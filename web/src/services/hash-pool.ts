@@ -111,3 +111,11 @@ export class HashWorkerPool {
     }
   }
 }
+
+let shared: HashWorkerPool | null = null;
+
+/** The page's one pool: the hash tool and the checker share its workers (one per core, not two sets). */
+export function sharedHashPool(): HashWorkerPool {
+  shared ??= new HashWorkerPool();
+  return shared;
+}

@@ -27,6 +27,11 @@ export const queues = signal<Record<string, QueueItemView[]>>({});
 export const sessionLog = signal<LogEntry[]>([]);
 export const downloadProgress = signal<{ path: string; bytes: number } | null>(null);
 
+/** A delivery is queued, sending or reconnecting: no idle logout, and closing the tab asks first. */
+export function transferRunning(): boolean {
+  return Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
+}
+
 let worker: Worker | null = null;
 let nextId = 1;
 const waiting = new Map<number, { resolve: (v: SessionReplyValue) => void; reject: (e: Error) => void }>();

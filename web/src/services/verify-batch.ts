@@ -2,7 +2,7 @@
 import { signal } from '@preact/signals';
 import { dataNameOf, sidecarName } from '../../../core/hash/sidecar.ts';
 import { judge, planVerification, readExpectation, type VerifyVerdict } from '../../../core/hash/verify.ts';
-import { HashWorkerPool } from './hash-pool.ts';
+import { sharedHashPool } from './hash-pool.ts';
 import type { LocalFile } from './local-files.ts';
 
 export type VerifyRow =
@@ -12,7 +12,6 @@ export type VerifyRow =
   | { id: number; path: string; state: 'missing-data'; expected: string };
 
 export const verifyRows = signal<VerifyRow[]>([]);
-let pool: HashWorkerPool | null = null;
 let controller: AbortController | null = null;
 
 function set(id: number, row: VerifyRow): void {
@@ -23,7 +22,7 @@ export async function verifyFiles(files: LocalFile[]): Promise<void> {
   controller?.abort();
   const ctl = new AbortController();
   controller = ctl;
-  pool ??= new HashWorkerPool();
+  const pool = sharedHashPool();
   const plan = planVerification(files, (f) => f.path);
   let id = 0;
   const rows: VerifyRow[] = [];
@@ -43,7 +42,7 @@ export async function verifyFiles(files: LocalFile[]): Promise<void> {
         return;
       }
       try {
-        const hex = await pool!.hash(data.file, expectation.algorithm, (bytes) => {
+        const hex = await pool.hash(data.file, expectation.algorithm, (bytes) => {
           if (!ctl.signal.aborted) set(rowId, { id: rowId, path: data.path, state: 'checking', bytesDone: bytes, size: data.file.size });
         }, ctl.signal);
         set(rowId, { id: rowId, path: data.path, state: 'verdict', verdict: judge(expectation, hex) });

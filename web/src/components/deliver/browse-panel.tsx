@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime, language, t } from '../../i18n/index.ts';
 import {
   connectedInfo, download, downloadProgress, listFolder, makeFolder, removeFile, removeFolder, renamePath, SessionRequestError,
 } from '../../services/session-client.ts';
+import { joinRemotePath as join } from '../../../../core/sftp/remote-path.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
 import { askConfirm, askText } from '../ask-dialog.tsx';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
@@ -14,9 +15,6 @@ type SortKey = 'name' | 'size' | 'mtime';
 
 type SavePicker = (options?: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
 
-function join(dir: string, name: string): string {
-  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
-}
 
 function parent(dir: string): string {
   const i = dir.replace(/\/+$/, '').lastIndexOf('/');
