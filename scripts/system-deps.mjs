@@ -10,6 +10,14 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'openssh-client', files: ['/usr/bin/ssh-keygen', '/usr/bin/sftp', '/usr/bin/ssh'], why: 'ssh-keygen and sftp as validators and references' },
   { pkg: 'putty-tools', files: ['/usr/bin/puttygen'], why: 'puttygen validates our .ppk files' },
   { pkg: 'openssl', files: ['/usr/bin/openssl'], why: 'openssl makes the PEM/PKCS#8 keys the key reader must import' },
+  { pkg: 'proftpd-core', files: ['/usr/sbin/proftpd'], why: 'interop tests against ProFTPD' },
+  { pkg: 'proftpd-mod-crypto', files: ['/usr/lib/proftpd/mod_sftp.so'], why: 'ProFTPD mod_sftp (the SFTP module of the interop tests)' },
+  { pkg: 'dropbear-bin', files: ['/usr/sbin/dropbear'], why: 'interop tests against Dropbear' },
+  { pkg: 'tinysshd', files: ['/usr/sbin/tinysshd'], why: 'interop tests against tinysshd (chacha20-poly1305 only)' },
+  { pkg: 'python3-asyncssh', files: ['/usr/lib/python3/dist-packages/asyncssh/__init__.py'], why: 'interop tests against an asyncssh SFTP server' },
+  { pkg: 'rclone', files: ['/usr/bin/rclone'], why: 'interop tests against rclone serve sftp' },
+  { pkg: 'firefox-esr', files: ['/usr/bin/firefox-esr'], why: 'end-to-end tests in Firefox (WebDriver BiDi)' },
+  { pkg: 'nginx', files: ['/usr/sbin/nginx'], why: 'the gateway behind an nginx reverse proxy with sign-in' },
 ];
 
 export function missingPackages() {
