@@ -1,6 +1,7 @@
 // The i18n catalogue: every user-facing string goes through `t`.
 import { signal } from '@preact/signals';
 import { CATALOGUES } from './catalogue/index.ts';
+import { formatMessage, type MessageParams } from './message-format.ts';
 import { LANGUAGES, type Language } from './types.ts';
 
 type Catalogues = typeof CATALOGUES;
@@ -51,29 +52,39 @@ export function setLanguage(lang: Language): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
 }
 
-export function translate(lang: Language, key: MessageKey, params?: Record<string, string | number>): string {
+/** Belgian conventions for nl and fr; British (day first, 24 h) for English. */
+export function localeOf(lang: Language): string {
+  return lang === 'en' ? 'en-GB' : `${lang}-BE`;
+}
+
+function localeTag(): string {
+  return localeOf(language.value);
+}
+
+/** A catalogue text in `lang`, its plurals chosen and numbers written by that language's rules. */
+export function translate(lang: Language, key: MessageKey, params?: MessageParams): string {
   const template = MESSAGES[lang][key] ?? MESSAGES.en[key] ?? key;
-  return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
+  return formatMessage(template, localeOf(lang), params);
 }
 
 /** Translate in the current language; reading `language.value` makes components re-render on a switch. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
+export function t(key: MessageKey, params?: MessageParams): string {
   return translate(language.value, key, params);
-}
-
-/** Belgian conventions for nl and fr; British (day first, 24 h) for English. */
-function localeTag(): string {
-  return language.value === 'en' ? 'en-GB' : `${language.value}-BE`;
 }
 
 export function formatDateTime(date: Date): string {
   return date.toLocaleString(localeTag());
 }
 
-/** Time left or taken: `42 s`, `3 min 5 s`; a dash when it cannot be known yet. */
+export function formatDate(date: Date): string {
+  return date.toLocaleDateString(localeTag());
+}
+
+/** Time left or taken: `42 s`, `3 min 5 s`, `1 h 4 min` (the same units in nl, fr and en); a dash when it cannot be known yet. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';
   const s = Math.ceil(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
 }
 
