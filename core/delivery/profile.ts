@@ -56,8 +56,26 @@ export interface ServerProfile {
 export const PROFILE_FILE_FORMAT = 'sftp-courier-profiles';
 export const PROFILE_FILE_VERSION = 1;
 
+/** The fields of a profile a problem can be about. */
+export type ProfileField =
+  | 'id' | 'label' | 'targetId' | 'authMethods' | 'hostKeyFingerprints' | 'uploadFolder' | 'sidecar' | 'tempRename'
+  | 'key' | 'help' | 'mail' | 'passwordMaxAgeDays' | 'ciphers' | 'username';
+
+/** One problem of a profile file as data, so the app can word it in the user's language. */
+export type ProfileProblem =
+  | { kind: 'not-json' }
+  | { kind: 'not-profile-file' }
+  | { kind: 'version'; version: string }
+  | { kind: 'profiles-not-list' }
+  /** Profile number `profile` (0-based) is not an object at all. */
+  | { kind: 'not-object'; profile?: number }
+  /** A field is missing (`required`) or not what it must be (`invalid`). */
+  | { kind: 'field'; profile?: number; label?: string; field: ProfileField; rule: 'required' | 'invalid' }
+  | { kind: 'duplicate-id'; id: string };
+
 export class ProfileFileError extends Error {
-  constructor(readonly problems: string[]) {
+  /** `problems` in English (logs, CLI); `issues` the same problems as data, in the same order. */
+  constructor(readonly problems: string[], readonly issues: ProfileProblem[] = []) {
     super(`invalid profile file: ${problems.join('; ')}`);
     this.name = 'ProfileFileError';
   }
@@ -73,18 +91,23 @@ const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 const isStringArray = (v: Json): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 /** Check one profile from untrusted JSON; every problem is named, none is silently dropped. */
-export function validateProfile(raw: Json, where = 'profile'): { profile?: ServerProfile; problems: string[] } {
+export function validateProfile(raw: Json, where = 'profile', index?: number): { profile?: ServerProfile; problems: string[]; issues: ProfileProblem[] } {
   const problems: string[] = [];
-  const bad = (field: string, why: string) => problems.push(`${where}.${field}: ${why}`);
-  if (!isObject(raw)) return { problems: [`${where}: not an object`] };
-  const str = (field: string, required = true): string | undefined => {
+  const issues: ProfileProblem[] = [];
+  const at = index === undefined ? {} : { profile: index };
+  if (!isObject(raw)) return { problems: [`${where}: not an object`], issues: [{ kind: 'not-object', ...at }] };
+  const named = typeof raw.label === 'string' && raw.label.trim() !== '' ? { label: raw.label } : {};
+  const bad = (field: ProfileField, why: string, rule: 'required' | 'invalid' = 'invalid') => {
+    problems.push(`${where}.${field}: ${why}`);
+    issues.push({ kind: 'field', ...at, ...named, field, rule });
+  };
+  const str = (field: 'id' | 'label' | 'targetId'): string | undefined => {
     const v = raw[field];
-    if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || (required && v.trim() === '')) bad(field, 'must be a non-empty text');
+    if (typeof v !== 'string' || v.trim() === '') bad(field, 'must be a non-empty text', 'required');
     return typeof v === 'string' ? v : undefined;
   };
   const id = str('id');
-  if (id !== undefined && !ID.test(id)) bad('id', 'lowercase letters, digits and dashes only');
+  if (id !== undefined && id.trim() !== '' && !ID.test(id)) bad('id', 'lowercase letters, digits and dashes only');
   const label = str('label');
   const targetId = str('targetId');
   const authMethods = raw.authMethods;
@@ -122,7 +145,7 @@ export function validateProfile(raw: Json, where = 'profile'): { profile?: Serve
   if (raw.username !== undefined && (!isObject(raw.username) || typeof raw.username.example !== 'string' || (raw.username.pattern !== undefined && typeof raw.username.pattern !== 'string'))) {
     bad('username', 'an object { example, pattern? }');
   }
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { problems, issues };
   const profile: ServerProfile = {
     id: id!, label: label!, targetId: targetId!,
     authMethods: authMethods as AuthMethod[],
@@ -138,7 +161,7 @@ export function validateProfile(raw: Json, where = 'profile'): { profile?: Serve
   if (typeof raw.passwordMaxAgeDays === 'number') profile.passwordMaxAgeDays = raw.passwordMaxAgeDays;
   if (isStringArray(raw.ciphers)) profile.ciphers = raw.ciphers;
   if (isObject(raw.notes)) profile.notes = raw.notes as ServerProfile['notes'];
-  return { profile, problems };
+  return { profile, problems, issues };
 }
 
 /** The JSON file an IT department hands out. */
@@ -152,22 +175,31 @@ export function importProfiles(text: string): ServerProfile[] {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    throw new ProfileFileError(['not a JSON file']);
+    throw new ProfileFileError(['not a JSON file'], [{ kind: 'not-json' }]);
   }
-  if (!isObject(raw) || raw.format !== PROFILE_FILE_FORMAT) throw new ProfileFileError([`not an SFTP Courier profile file (format must be "${PROFILE_FILE_FORMAT}")`]);
-  if (raw.version !== PROFILE_FILE_VERSION) throw new ProfileFileError([`version ${String(raw.version)} is not supported (expected ${PROFILE_FILE_VERSION})`]);
-  if (!Array.isArray(raw.profiles)) throw new ProfileFileError(['"profiles" must be a list']);
+  if (!isObject(raw) || raw.format !== PROFILE_FILE_FORMAT) {
+    throw new ProfileFileError([`not an SFTP Courier profile file (format must be "${PROFILE_FILE_FORMAT}")`], [{ kind: 'not-profile-file' }]);
+  }
+  if (raw.version !== PROFILE_FILE_VERSION) {
+    throw new ProfileFileError([`version ${String(raw.version)} is not supported (expected ${PROFILE_FILE_VERSION})`], [{ kind: 'version', version: String(raw.version) }]);
+  }
+  if (!Array.isArray(raw.profiles)) throw new ProfileFileError(['"profiles" must be a list'], [{ kind: 'profiles-not-list' }]);
   const problems: string[] = [];
+  const issues: ProfileProblem[] = [];
   const out: ServerProfile[] = [];
   raw.profiles.forEach((p, i) => {
-    const r = validateProfile(p, `profiles[${i}]`);
+    const r = validateProfile(p, `profiles[${i}]`, i);
     problems.push(...r.problems);
+    issues.push(...r.issues);
     if (r.profile) out.push(r.profile);
   });
   const ids = out.map((p) => p.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) problems.push(`profile id "${dup}" appears twice`);
-  if (problems.length > 0) throw new ProfileFileError(problems);
+  if (dup) {
+    problems.push(`profile id "${dup}" appears twice`);
+    issues.push({ kind: 'duplicate-id', id: dup });
+  }
+  if (problems.length > 0) throw new ProfileFileError(problems, issues);
   return out;
 }
 

@@ -24,6 +24,7 @@ const en = {
   'common.sha1': 'SHA-1',
   'common.actions': 'Actions',
   'common.privacy': 'Files never leave this PC unencrypted: hashing runs in your browser.',
+  'common.labelValue': '{label}: {value}',
 };
 
 const nl: Translations<typeof en> = {
@@ -48,6 +49,7 @@ const nl: Translations<typeof en> = {
   'common.sha1': 'SHA-1',
   'common.actions': 'Acties',
   'common.privacy': 'Bestanden verlaten deze pc nooit onversleuteld: de hash wordt in uw browser berekend.',
+  'common.labelValue': '{label}: {value}',
 };
 
 const fr: Translations<typeof en> = {
@@ -72,6 +74,7 @@ const fr: Translations<typeof en> = {
   'common.sha1': 'SHA-1',
   'common.actions': 'Actions',
   'common.privacy': 'Les fichiers ne quittent jamais ce PC en clair : le hachage se fait dans votre navigateur.',
+  'common.labelValue': '{label} : {value}',
 };
 
 export const common = { en, nl, fr };

@@ -1,29 +1,48 @@
-// What went wrong, in the user's words, with what to do next. Keys are `error.<code>` for the
-// stable codes of core/ssh, core/sftp and core/delivery, and `gateway.<reason>` for the gateway's
-// close reasons (gateway/close-codes.ts).
+// What went wrong, in the user's words, with what to do next. `error.<code>` for every stable code
+// of core/ssh, core/sftp, core/delivery, core/keys and the app's workers; `gateway.<reason>` for
+// the gateway's close reasons (gateway/close-codes.ts). The types below make the compiler refuse a
+// catalogue that lacks a text for any code, in any language. Protocol names, the server's own
+// words and our English log text never go into these sentences: they are shown apart, in the
+// "technical details" line (`error.tech.*`), and facts such as fingerprints as labelled values.
+import type { KeyErrorCode } from '../../../../core/keys/errors.ts';
+import type { SftpErrorCode } from '../../../../core/sftp/errors.ts';
+import type { SshErrorCode } from '../../../../core/ssh/errors.ts';
+import type { ReadBackMismatchError, SidecarMismatchError } from '../../../../core/delivery/deliver-pair.ts';
+import type { GATEWAY_CLOSE } from '../../../../gateway/close-codes.ts';
 import type { Translations } from '../types.ts';
 
+/** Codes of core/delivery's own failures. */
+export type DeliveryErrorCode = SidecarMismatchError['code'] | ReadBackMismatchError['code'];
+/** Codes the web app's workers and services raise themselves (`error`: a failure without a code). */
+export type AppErrorCode = 'worker-failed' | 'unknown-run' | 'error' | 'public-key' | 'key-job-failed';
+export type ErrorCode = SshErrorCode | SftpErrorCode | DeliveryErrorCode | KeyErrorCode | AppErrorCode;
+export type GatewayReason = (typeof GATEWAY_CLOSE)[keyof typeof GATEWAY_CLOSE]['reason'] | 'unreachable';
+
+type ErrorTexts = Record<`error.${ErrorCode}` | `gateway.${GatewayReason}`, string>;
+
 const en = {
-  'error.host-key-changed': 'STOP: the server’s identity has changed. It shows {fingerprint}, but {expected} was expected. Either the server was reinstalled, or someone is intercepting the connection. Nothing was sent. Ask the server operator for the new fingerprint before you connect again.',
+  // SSH: host key, authentication, negotiation, connection
+  'error.host-key-changed': 'STOP: the server’s identity has changed. Either the server was reinstalled, or someone is intercepting the connection. Nothing was sent. Ask the server operator for the new fingerprint before you connect again.',
   'error.host-key-rejected': 'You did not trust the server’s fingerprint, so nothing was sent. Compare it with the value the operator published, then connect again.',
-  'error.key-refused': 'The server refused this key. Was the public key registered for this user name? Check the user name, and wait for the operator’s confirmation mail after sending the .asc file.',
+  'error.key-refused': 'The server refused this key. Was the public key registered for this user name? Check the user name, and wait for the operator’s confirmation e-mail after sending the .asc file.',
   'error.wrong-password': 'The server refused this user name and password. Check them; if your password has expired, renew it on the registry’s portal.',
   'error.auth-failed': 'The server refused the login with every method we tried. Check the user name and the key or password.',
   'error.auth-cancelled': 'The login was cancelled.',
   'error.password-expired': 'Your password has expired. Renew it on the registry’s portal (passwords there last only a limited time), then log in with the new one.',
-  'error.no-common-kex': 'This server and SFTP Courier share no key-exchange method (server offers: {server}). Tell your IT department.',
-  'error.no-common-host-key': 'This server’s host key type is not supported (server offers: {server}). Tell your IT department.',
-  'error.no-common-cipher': 'No common cipher: the server offers {server}; we offer {client}. Tell your IT department.',
-  'error.no-common-mac': 'No common integrity check (MAC): the server offers {server}; we offer {client}. Tell your IT department.',
+  'error.no-common-kex': 'This server and SFTP Courier have no way of setting up a secure connection in common. Tell your IT department, with the technical details below.',
+  'error.no-common-host-key': 'This server identifies itself with a kind of key SFTP Courier does not support. Tell your IT department, with the technical details below.',
+  'error.no-common-cipher': 'This server and SFTP Courier have no encryption method in common. Tell your IT department, with the technical details below.',
+  'error.no-common-mac': 'This server and SFTP Courier have no integrity check in common. Tell your IT department, with the technical details below.',
   'error.connection-refused': 'The server could not be reached. Check your network connection, or try again later.',
   'error.connection-lost': 'The connection was lost. Your files are safe: nothing is left under its final name half-written. Connect again to continue.',
   'error.timeout': 'The server did not answer in time. Try again; if it keeps happening, a firewall may be blocking the connection.',
   'error.protocol-error': 'The server sent something invalid, so the connection was closed for safety.',
   'error.channel-refused': 'The server did not allow the file-transfer (SFTP) service for this account.',
   'error.gateway-refused': 'The gateway refused the connection.',
+  // SFTP
   'error.no-such-file': 'That file or folder does not exist on the server.',
   'error.permission-denied': 'The server does not allow this here (permission denied). Uploads may only be allowed in a specific folder, such as incoming.',
-  'error.failure': 'The server reported a failure{serverMessage}.',
+  'error.failure': 'The server reported a failure.',
   'error.bad-message': 'The server did not understand the request.',
   'error.no-connection': 'You are not connected.',
   'error.op-unsupported': 'The server does not support this operation.',
@@ -34,17 +53,28 @@ const en = {
   'error.size-mismatch': 'The file on the server does not have the size that was sent. Send it again.',
   'error.file-too-large': 'The file is too large to be read into memory here; download it to a folder instead.',
   'error.source-too-short': 'The local file changed since the interrupted upload. Send it again from the start.',
+  // Delivery
   'error.local-sidecar-mismatch': 'The .hash file you selected does not match this data file: nothing was sent. Make the .hash file again, or check that you picked the right data file.',
   'error.read-back-mismatch': 'The file read back from the server differs from yours. Send it again.',
+  // Key files
+  'error.wrong-passphrase': 'Wrong passphrase.',
+  'error.tampered': 'This key file was changed or damaged after it was saved. Use your backup copy.',
+  'error.unsupported': 'This kind of key file cannot be used here. Save the key again with a current PuTTYgen (PuTTY format 3), or make a new key on this screen.',
+  'error.malformed': 'This is not a key file we can read, or it is incomplete or damaged. Use your backup copy.',
+  'error.passphrase-required': 'This key is protected by a passphrase: enter it.',
+  'error.public-key': 'This is a public key. Choose the private key file (.ppk, id_rsa, …).',
+  'error.key-job-failed': 'The key could not be made or read. Reload the page and try again.',
+  // The app itself
   'error.worker-failed': 'The secure session stopped unexpectedly. Reload the page and connect again.',
   'error.unknown-run': 'That delivery no longer exists.',
-  'error.error': 'Something went wrong: {message}',
+  'error.error': 'Something unexpected went wrong. Try again; if it keeps happening, give the help desk the technical details below.',
+  // The gateway's close reasons
   'gateway.target-closed': 'The server closed the connection.',
   'gateway.gateway-shutdown': 'The gateway is restarting. Connect again in a minute.',
   'gateway.binary-only': 'The gateway refused a message.',
   'gateway.message-too-big': 'The gateway refused a message that was too large.',
   'gateway.internal-error': 'The gateway hit an unexpected error. Try again.',
-  'gateway.bad-request': 'The gateway refused the request: ask IT to check this server profile.',
+  'gateway.bad-request': 'The gateway refused the request: ask your IT department to check this server profile.',
   'gateway.target-forbidden': 'The gateway may not connect to this server’s address. Ask your IT department.',
   'gateway.unknown-target': 'This gateway does not know the server “{target}”. Ask your IT department to add it.',
   'gateway.idle-timeout': 'Disconnected after a long time without activity.',
@@ -57,20 +87,30 @@ const en = {
   'gateway.connect-timeout': 'The server did not answer in time. Try again later.',
   'gateway.target-lost': 'The connection to the server broke. Connect again to continue.',
   'gateway.unreachable': 'The gateway cannot be reached. Check your network connection.',
-};
+  // Facts shown with an error, and the technical details line
+  'error.fact.shown': 'The server shows',
+  'error.fact.expected': 'Expected',
+  'error.fact.sidecar': 'In the .hash file',
+  'error.fact.local': 'SHA-1 of your file',
+  'error.fact.remote': 'SHA-1 on the server',
+  'error.fact.path': 'On the server',
+  'error.tech.label': 'Technical details',
+  'error.tech.offers': 'server: {server} · SFTP Courier: {client}',
+  'error.tech.serverSaid': 'the server said: “{message}”',
+} satisfies ErrorTexts & Record<string, string>;
 
 const nl: Translations<typeof en> = {
-  'error.host-key-changed': 'STOP: de identiteit van de server is gewijzigd. Hij toont {fingerprint}, maar {expected} werd verwacht. Ofwel werd de server opnieuw geïnstalleerd, ofwel onderschept iemand de verbinding. Er werd niets verstuurd. Vraag de beheerder van de server de nieuwe vingerafdruk voor u opnieuw verbindt.',
+  'error.host-key-changed': 'STOP: de identiteit van de server is gewijzigd. Ofwel werd de server opnieuw geïnstalleerd, ofwel onderschept iemand de verbinding. Er werd niets verstuurd. Vraag de beheerder van de server de nieuwe vingerafdruk voor u opnieuw verbindt.',
   'error.host-key-rejected': 'U vertrouwde de vingerafdruk van de server niet; er werd niets verstuurd. Vergelijk hem met de waarde die de beheerder publiceerde en verbind opnieuw.',
   'error.key-refused': 'De server weigerde deze sleutel. Werd de publieke sleutel geregistreerd voor deze gebruikersnaam? Controleer de gebruikersnaam en wacht op de bevestigingsmail van de beheerder na het versturen van het .asc-bestand.',
   'error.wrong-password': 'De server weigerde deze gebruikersnaam en dit wachtwoord. Controleer ze; is uw wachtwoord verlopen, vernieuw het dan op het portaal van het register.',
   'error.auth-failed': 'De server weigerde de aanmelding met elke methode die we probeerden. Controleer de gebruikersnaam en de sleutel of het wachtwoord.',
   'error.auth-cancelled': 'De aanmelding werd geannuleerd.',
   'error.password-expired': 'Uw wachtwoord is verlopen. Vernieuw het op het portaal van het register (wachtwoorden zijn daar maar beperkt geldig) en meld u aan met het nieuwe.',
-  'error.no-common-kex': 'Deze server en SFTP Courier hebben geen gemeenschappelijke sleuteluitwisseling (server biedt: {server}). Verwittig uw IT-dienst.',
-  'error.no-common-host-key': 'Het type serversleutel wordt niet ondersteund (server biedt: {server}). Verwittig uw IT-dienst.',
-  'error.no-common-cipher': 'Geen gemeenschappelijk versleutelingsalgoritme: de server biedt {server}; wij bieden {client}. Verwittig uw IT-dienst.',
-  'error.no-common-mac': 'Geen gemeenschappelijke integriteitscontrole (MAC): de server biedt {server}; wij bieden {client}. Verwittig uw IT-dienst.',
+  'error.no-common-kex': 'Deze server en SFTP Courier hebben geen gemeenschappelijke manier om een beveiligde verbinding op te zetten. Verwittig uw IT-dienst, met de technische details hieronder.',
+  'error.no-common-host-key': 'Deze server identificeert zich met een soort sleutel die SFTP Courier niet ondersteunt. Verwittig uw IT-dienst, met de technische details hieronder.',
+  'error.no-common-cipher': 'Deze server en SFTP Courier hebben geen gemeenschappelijke versleutelingsmethode. Verwittig uw IT-dienst, met de technische details hieronder.',
+  'error.no-common-mac': 'Deze server en SFTP Courier hebben geen gemeenschappelijke integriteitscontrole. Verwittig uw IT-dienst, met de technische details hieronder.',
   'error.connection-refused': 'De server was niet bereikbaar. Controleer uw netwerkverbinding of probeer later opnieuw.',
   'error.connection-lost': 'De verbinding werd verbroken. Uw bestanden zijn veilig: niets blijft half geschreven onder zijn definitieve naam staan. Verbind opnieuw om verder te gaan.',
   'error.timeout': 'De server antwoordde niet op tijd. Probeer opnieuw; gebeurt het steeds, dan blokkeert misschien een firewall de verbinding.',
@@ -79,7 +119,7 @@ const nl: Translations<typeof en> = {
   'error.gateway-refused': 'De gateway weigerde de verbinding.',
   'error.no-such-file': 'Dat bestand of die map bestaat niet op de server.',
   'error.permission-denied': 'De server laat dit hier niet toe (geen toestemming). Opladen mag misschien alleen in een bepaalde map, zoals incoming.',
-  'error.failure': 'De server meldde een fout{serverMessage}.',
+  'error.failure': 'De server meldde een fout.',
   'error.bad-message': 'De server begreep de vraag niet.',
   'error.no-connection': 'U bent niet verbonden.',
   'error.op-unsupported': 'De server ondersteunt deze bewerking niet.',
@@ -92,15 +132,22 @@ const nl: Translations<typeof en> = {
   'error.source-too-short': 'Het lokale bestand is gewijzigd sinds de onderbroken overdracht. Verstuur het opnieuw van bij het begin.',
   'error.local-sidecar-mismatch': 'Het gekozen .hash-bestand past niet bij dit gegevensbestand: er werd niets verstuurd. Maak het .hash-bestand opnieuw, of controleer of u het juiste gegevensbestand koos.',
   'error.read-back-mismatch': 'Het bestand dat van de server werd teruggelezen verschilt van het uwe. Verstuur het opnieuw.',
+  'error.wrong-passphrase': 'Verkeerde wachtwoordzin.',
+  'error.tampered': 'Dit sleutelbestand werd gewijzigd of beschadigd nadat het bewaard werd. Gebruik uw reservekopie.',
+  'error.unsupported': 'Dit soort sleutelbestand kan hier niet gebruikt worden. Bewaar de sleutel opnieuw met een recente PuTTYgen (PuTTY-formaat 3), of maak op dit scherm een nieuwe sleutel.',
+  'error.malformed': 'Dit is geen sleutelbestand dat we kunnen lezen, of het is onvolledig of beschadigd. Gebruik uw reservekopie.',
+  'error.passphrase-required': 'Deze sleutel is beschermd met een wachtwoordzin: vul ze in.',
+  'error.public-key': 'Dit is een publieke sleutel. Kies het private-sleutelbestand (.ppk, id_rsa, …).',
+  'error.key-job-failed': 'De sleutel kon niet gemaakt of gelezen worden. Herlaad de pagina en probeer opnieuw.',
   'error.worker-failed': 'De beveiligde sessie stopte onverwacht. Herlaad de pagina en verbind opnieuw.',
   'error.unknown-run': 'Die aflevering bestaat niet meer.',
-  'error.error': 'Er ging iets mis: {message}',
+  'error.error': 'Er ging onverwacht iets mis. Probeer opnieuw; gebeurt het steeds, geef dan de technische details hieronder aan de helpdesk.',
   'gateway.target-closed': 'De server sloot de verbinding.',
   'gateway.gateway-shutdown': 'De gateway herstart. Verbind binnen een minuut opnieuw.',
   'gateway.binary-only': 'De gateway weigerde een bericht.',
   'gateway.message-too-big': 'De gateway weigerde een te groot bericht.',
   'gateway.internal-error': 'De gateway had een onverwachte fout. Probeer opnieuw.',
-  'gateway.bad-request': 'De gateway weigerde de vraag: laat IT dit serverprofiel nakijken.',
+  'gateway.bad-request': 'De gateway weigerde de vraag: laat uw IT-dienst dit serverprofiel nakijken.',
   'gateway.target-forbidden': 'De gateway mag niet verbinden met het adres van deze server. Vraag het uw IT-dienst.',
   'gateway.unknown-target': 'Deze gateway kent de server “{target}” niet. Vraag uw IT-dienst om hem toe te voegen.',
   'gateway.idle-timeout': 'Verbinding verbroken na lange tijd zonder activiteit.',
@@ -113,20 +160,29 @@ const nl: Translations<typeof en> = {
   'gateway.connect-timeout': 'De server antwoordde niet op tijd. Probeer later opnieuw.',
   'gateway.target-lost': 'De verbinding met de server brak af. Verbind opnieuw om verder te gaan.',
   'gateway.unreachable': 'De gateway is niet bereikbaar. Controleer uw netwerkverbinding.',
+  'error.fact.shown': 'De server toont',
+  'error.fact.expected': 'Verwacht',
+  'error.fact.sidecar': 'In het .hash-bestand',
+  'error.fact.local': 'SHA-1 van uw bestand',
+  'error.fact.remote': 'SHA-1 op de server',
+  'error.fact.path': 'Op de server',
+  'error.tech.label': 'Technische details',
+  'error.tech.offers': 'server: {server} · SFTP Courier: {client}',
+  'error.tech.serverSaid': 'de server meldde: “{message}”',
 };
 
 const fr: Translations<typeof en> = {
-  'error.host-key-changed': 'STOP : l’identité du serveur a changé. Il présente {fingerprint}, alors que {expected} était attendu. Soit le serveur a été réinstallé, soit quelqu’un intercepte la connexion. Rien n’a été envoyé. Demandez la nouvelle empreinte à l’opérateur du serveur avant de vous reconnecter.',
+  'error.host-key-changed': 'STOP : l’identité du serveur a changé. Soit le serveur a été réinstallé, soit quelqu’un intercepte la connexion. Rien n’a été envoyé. Demandez la nouvelle empreinte à l’opérateur du serveur avant de vous reconnecter.',
   'error.host-key-rejected': 'Vous n’avez pas fait confiance à l’empreinte du serveur : rien n’a été envoyé. Comparez-la avec la valeur publiée par l’opérateur, puis reconnectez-vous.',
-  'error.key-refused': 'Le serveur a refusé cette clé. La clé publique a-t-elle été enregistrée pour ce nom d’utilisateur ? Vérifiez le nom d’utilisateur et attendez le courriel de confirmation de l’opérateur après l’envoi du fichier .asc.',
+  'error.key-refused': 'Le serveur a refusé cette clé. La clé publique a-t-elle été enregistrée pour ce nom d’utilisateur ? Vérifiez le nom d’utilisateur et attendez l’e-mail de confirmation de l’opérateur après l’envoi du fichier .asc.',
   'error.wrong-password': 'Le serveur a refusé ce nom d’utilisateur et ce mot de passe. Vérifiez-les ; si votre mot de passe a expiré, renouvelez-le sur le portail du registre.',
   'error.auth-failed': 'Le serveur a refusé la connexion avec chaque méthode essayée. Vérifiez le nom d’utilisateur et la clé ou le mot de passe.',
   'error.auth-cancelled': 'La connexion a été annulée.',
   'error.password-expired': 'Votre mot de passe a expiré. Renouvelez-le sur le portail du registre (les mots de passe n’y sont valables qu’un temps limité), puis connectez-vous avec le nouveau.',
-  'error.no-common-kex': 'Ce serveur et SFTP Courier n’ont aucune méthode d’échange de clés en commun (le serveur propose : {server}). Prévenez votre service informatique.',
-  'error.no-common-host-key': 'Le type de clé de ce serveur n’est pas pris en charge (le serveur propose : {server}). Prévenez votre service informatique.',
-  'error.no-common-cipher': 'Aucun chiffrement commun : le serveur propose {server} ; nous proposons {client}. Prévenez votre service informatique.',
-  'error.no-common-mac': 'Aucun contrôle d’intégrité (MAC) commun : le serveur propose {server} ; nous proposons {client}. Prévenez votre service informatique.',
+  'error.no-common-kex': 'Ce serveur et SFTP Courier n’ont aucun moyen commun d’établir une connexion sécurisée. Prévenez votre service informatique, avec les détails techniques ci-dessous.',
+  'error.no-common-host-key': 'Ce serveur s’identifie avec un type de clé que SFTP Courier ne prend pas en charge. Prévenez votre service informatique, avec les détails techniques ci-dessous.',
+  'error.no-common-cipher': 'Ce serveur et SFTP Courier n’ont aucune méthode de chiffrement en commun. Prévenez votre service informatique, avec les détails techniques ci-dessous.',
+  'error.no-common-mac': 'Ce serveur et SFTP Courier n’ont aucun contrôle d’intégrité en commun. Prévenez votre service informatique, avec les détails techniques ci-dessous.',
   'error.connection-refused': 'Le serveur est injoignable. Vérifiez votre connexion réseau ou réessayez plus tard.',
   'error.connection-lost': 'La connexion a été perdue. Vos fichiers sont en sécurité : rien ne reste à moitié écrit sous son nom définitif. Reconnectez-vous pour continuer.',
   'error.timeout': 'Le serveur n’a pas répondu à temps. Réessayez ; si cela se répète, un pare-feu bloque peut-être la connexion.',
@@ -135,7 +191,7 @@ const fr: Translations<typeof en> = {
   'error.gateway-refused': 'La passerelle a refusé la connexion.',
   'error.no-such-file': 'Ce fichier ou ce dossier n’existe pas sur le serveur.',
   'error.permission-denied': 'Le serveur ne permet pas cela ici (permission refusée). L’envoi n’est peut-être autorisé que dans un dossier précis, comme incoming.',
-  'error.failure': 'Le serveur a signalé une erreur{serverMessage}.',
+  'error.failure': 'Le serveur a signalé une erreur.',
   'error.bad-message': 'Le serveur n’a pas compris la demande.',
   'error.no-connection': 'Vous n’êtes pas connecté.',
   'error.op-unsupported': 'Le serveur ne prend pas en charge cette opération.',
@@ -148,9 +204,16 @@ const fr: Translations<typeof en> = {
   'error.source-too-short': 'Le fichier local a changé depuis le transfert interrompu. Envoyez-le à nouveau depuis le début.',
   'error.local-sidecar-mismatch': 'Le fichier .hash choisi ne correspond pas à ce fichier de données : rien n’a été envoyé. Refaites le fichier .hash, ou vérifiez que vous avez choisi le bon fichier de données.',
   'error.read-back-mismatch': 'Le fichier relu sur le serveur diffère du vôtre. Envoyez-le à nouveau.',
+  'error.wrong-passphrase': 'Phrase secrète incorrecte.',
+  'error.tampered': 'Ce fichier de clé a été modifié ou endommagé après son enregistrement. Utilisez votre copie de sauvegarde.',
+  'error.unsupported': 'Ce type de fichier de clé ne peut pas être utilisé ici. Enregistrez à nouveau la clé avec un PuTTYgen récent (format PuTTY 3), ou créez une nouvelle clé sur cet écran.',
+  'error.malformed': 'Ce n’est pas un fichier de clé lisible, ou il est incomplet ou endommagé. Utilisez votre copie de sauvegarde.',
+  'error.passphrase-required': 'Cette clé est protégée par une phrase secrète : saisissez-la.',
+  'error.public-key': 'C’est une clé publique. Choisissez le fichier de clé privée (.ppk, id_rsa, …).',
+  'error.key-job-failed': 'La clé n’a pas pu être créée ou lue. Rechargez la page et réessayez.',
   'error.worker-failed': 'La session sécurisée s’est arrêtée de façon inattendue. Rechargez la page et reconnectez-vous.',
   'error.unknown-run': 'Cette livraison n’existe plus.',
-  'error.error': 'Un problème est survenu : {message}',
+  'error.error': 'Un problème inattendu est survenu. Réessayez ; si cela se répète, donnez les détails techniques ci-dessous au service d’assistance.',
   'gateway.target-closed': 'Le serveur a fermé la connexion.',
   'gateway.gateway-shutdown': 'La passerelle redémarre. Reconnectez-vous dans une minute.',
   'gateway.binary-only': 'La passerelle a refusé un message.',
@@ -169,6 +232,15 @@ const fr: Translations<typeof en> = {
   'gateway.connect-timeout': 'Le serveur n’a pas répondu à temps. Réessayez plus tard.',
   'gateway.target-lost': 'La connexion au serveur a été interrompue. Reconnectez-vous pour continuer.',
   'gateway.unreachable': 'La passerelle est injoignable. Vérifiez votre connexion réseau.',
+  'error.fact.shown': 'Le serveur présente',
+  'error.fact.expected': 'Attendu',
+  'error.fact.sidecar': 'Dans le fichier .hash',
+  'error.fact.local': 'SHA-1 de votre fichier',
+  'error.fact.remote': 'SHA-1 sur le serveur',
+  'error.fact.path': 'Sur le serveur',
+  'error.tech.label': 'Détails techniques',
+  'error.tech.offers': 'serveur : {server} · SFTP Courier : {client}',
+  'error.tech.serverSaid': 'le serveur a répondu : « {message} »',
 };
 
 export const errors = { en, nl, fr };

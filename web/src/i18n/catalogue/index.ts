@@ -4,5 +4,6 @@ import { hash } from './hash.ts';
 import { errors } from './errors.ts';
 import { deliver } from './deliver.ts';
 import { keys } from './keys.ts';
+import { profiles } from './profiles.ts';
 
-export const CATALOGUES = { common, hash, errors, deliver, keys };
+export const CATALOGUES = { common, hash, errors, deliver, keys, profiles };
