@@ -12,8 +12,8 @@ export interface CliCommand {
 
 /** A user-facing failure: printed as `courier: <message>` with the given exit code. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
+  constructor(message: string, readonly exitCode = 1, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'CliError';
   }
 }

@@ -90,20 +90,25 @@ const SSH_EXIT: Partial<Record<SshError['code'], number>> = {
   'auth-cancelled': 5,
 };
 
-/** A CliError for a failure of the connection layers (SSH, keys, SFTP session start). */
+/** A CliError for a failure of the connection layers (SSH, keys, SFTP session start); `cause` keeps the original. */
 export function connectionFailure(err: unknown, settings: ConnectionSettings): CliError {
   if (err instanceof CliError) return err;
+  const failure = describeConnectionFailure(err, settings);
+  return new CliError(failure.message, failure.exitCode, { cause: err });
+}
+
+function describeConnectionFailure(err: unknown, settings: ConnectionSettings): { message: string; exitCode: number } {
   if (err instanceof SshError) {
     let message = err.message;
     if (err.code === 'host-key-rejected') {
       message = `the host key of ${settings.host}:${settings.port} is ${String(err.details.algorithm)} ${String(err.details.fingerprint)}, which is not pinned. ` +
         'Compare it with the fingerprint the server operator publishes; if it is the same, run again with --host-key ' + String(err.details.fingerprint);
     }
-    return new CliError(message, SSH_EXIT[err.code] ?? 6);
+    return { message, exitCode: SSH_EXIT[err.code] ?? 6 };
   }
-  if (err instanceof KeyError) return new CliError(`${settings.keyFile}: ${err.message}`, 3);
-  if (err instanceof SftpError) return new CliError(err.message, 6);
-  return new CliError(err instanceof Error ? err.message : String(err), 6);
+  if (err instanceof KeyError) return { message: `${settings.keyFile}: ${err.message}`, exitCode: 3 };
+  if (err instanceof SftpError) return { message: err.message, exitCode: 6 };
+  return { message: err instanceof Error ? err.message : String(err), exitCode: 6 };
 }
 
 export interface SftpConnection {

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { BUILTIN_PROFILES } from '../../core/delivery/builtin-profiles.ts';
 import { DeliveryRun, type DeliverySession } from '../../core/delivery/delivery-run.ts';
 import type { ExistingChoice, PairSource } from '../../core/delivery/deliver-pair.ts';
+import { DeliveryError } from '../../core/delivery/delivery-error.ts';
 import { importProfiles, ProfileFileError, type ServerProfile } from '../../core/delivery/profile.ts';
 import { receiptJson, receiptText } from '../../core/delivery/receipt.ts';
 import { SessionLog } from '../../core/delivery/session-log.ts';
@@ -105,7 +106,7 @@ export const deliverCommand: CliCommand = {
       verifyReadBack: values.verify,
       log,
       onExisting: async (path): Promise<ExistingChoice> => {
-        if (existing === 'fail') throw Object.assign(new Error(`${path} already exists on the server (use --existing skip, overwrite or keep-both)`), { code: 'target-exists' });
+        if (existing === 'fail') throw new DeliveryError('exists-not-replaced', { path });
         return existing;
       },
       connect: async (): Promise<DeliverySession> => {
@@ -113,12 +114,10 @@ export const deliverCommand: CliCommand = {
           const c = await openSftp(settings);
           return { sftp: c.session, hostKeyFingerprint: c.ssh.hostKey.sha256, hostKeyAlgorithm: c.ssh.hostKey.keyAlgorithm, close: () => c.close() };
         } catch (err) {
-          if (err instanceof CliError) {
-            connectError = err;
-            // Exit code 6 is "could not connect": worth another try; the others are final.
-            throw Object.assign(new Error(err.message), { code: err.exitCode === 6 ? 'connection-refused' : 'connect-refused' });
-          }
-          throw err;
+          if (!(err instanceof CliError)) throw err;
+          connectError = err;
+          // The run decides from the original error whether reconnecting can help.
+          throw err.cause ?? err;
         }
       },
     });

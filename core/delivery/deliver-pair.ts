@@ -1,16 +1,17 @@
 // Delivering one data file X with its control file X.hash. X goes up first, read once while its
 // SHA-1 is computed, under a temporary name that is renamed to X only once complete; X.hash
-// follows the same way — so X.hash never exists on the server unless X arrived whole.
-import { createDigest } from '../hash/digest.ts';
-import { digestStream } from '../hash/stream-digest.ts';
+// follows the same way — so X.hash never exists on the server unless X arrived whole. The SHA-1
+// belongs to one attempt: an attempt that starts the bytes again from 0 starts a fresh digest, and
+// the digest must cover exactly the bytes the server confirmed, or the pair is not delivered.
 import { formatSidecar, parseSidecar, sidecarName, type SidecarStyle } from '../hash/sidecar.ts';
-import { chunksOf, type SeekableSource } from '../sftp/byte-source.ts';
-import { downloadFile } from '../sftp/download.ts';
+import { type SeekableSource } from '../sftp/byte-source.ts';
 import { isSftpError, SftpError } from '../sftp/errors.ts';
 import { joinRemotePath as join } from '../sftp/remote-path.ts';
 import type { SftpSession } from '../sftp/session.ts';
-import { uploadFile, type UploadResult } from '../sftp/upload.ts';
+import { temporaryName, uploadFile, type UploadResult } from '../sftp/upload.ts';
+import { AttemptDigest, localPrefixSha1, remotePrefixSha1, sourceSha1 } from './pair-digest.ts';
 import type { ReceiptFile } from './receipt.ts';
+import { DeliveryError } from './delivery-error.ts';
 
 export type ExistingChoice = 'skip' | 'overwrite' | 'keep-both';
 
@@ -22,39 +23,64 @@ export interface PairSource {
   localSidecarText?: string;
 }
 
+/**
+ * How to treat a temporary file an earlier attempt left on the server:
+ * - `fresh`: never continue one (a stale partial is overwritten from byte 0);
+ * - `own`: it is this run's own partial (see {@link PairMemo}); continue it, never past the bytes the
+ *   server confirmed;
+ * - `verify-prefix`: of unknown origin (an earlier visit, a crash): continue it only once its SHA-1
+ *   equals that of the same-length start of the local file (read back), else start over.
+ */
+export type ResumePolicy = 'fresh' | 'own' | 'verify-prefix';
+
+/** What earlier attempts at this pair decided and achieved; deliverPair reads and updates it. */
+export interface PairMemo {
+  /** The final name chosen for X (keep-both may have picked `X (2)`). */
+  name?: string;
+  /** The user chose to replace an existing X. */
+  overwrite?: boolean;
+  /** The folder refused renames: X is written under its final name. */
+  direct?: boolean;
+  /** Bytes of X the server confirmed in the last attempt: a resume never passes them. */
+  confirmedBytes: number;
+  /** X is complete on the server under `name`: only X.hash is left to write. */
+  dataDone?: { sha1: string; result: UploadResult; proof?: ReceiptFile['resumeProof'] };
+}
+
+export function newPairMemo(): PairMemo {
+  return { confirmedBytes: 0 };
+}
+
+/** Things worth a line in the session log and the receipt; none needs an answer. */
+export type PairEvent =
+  | { kind: 'direct-fallback'; path: string }
+  | { kind: 'resume'; path: string; from: number; proof: 'confirmed' | 'read-back' }
+  /** A partial was found but not continued: it is not a prefix of the local file, cannot be read, or is larger. */
+  | { kind: 'resume-refused'; path: string; reason: 'not-a-prefix' | 'unreadable' | 'larger' }
+  /** The server would not write at the resume offset; the file was sent again from byte 0. */
+  | { kind: 'restarted'; path: string; serverMessage: string }
+  | { kind: 'partial-removed'; path: string };
+
 export interface PairOptions {
   /** Remote folder, '' for the login folder. */
   folder: string;
   sidecar: { required: boolean; style: SidecarStyle };
   /** Temporary name + rename (default); false writes X directly (folders that forbid rename). */
   tempRename: boolean;
-  /** Continue partial uploads left by an earlier, interrupted attempt. */
-  resume: boolean;
+  resume: ResumePolicy;
+  /** Decisions and progress of earlier attempts at this pair (a run keeps one per item). */
+  memo?: PairMemo;
   /** Read X back from the server after upload and compare its SHA-1. */
   verifyReadBack: boolean;
-  /** Asked when X (or its .hash) already exists on the server. Never appends. */
+  /** Asked when X already exists on the server (once per pair: keep-both then finds the first free name). Never appends. */
   onExisting: (remotePath: string) => Promise<ExistingChoice>;
+  /** Bytes of X the server has confirmed so far. */
   onProgress?: (bytesDone: number) => void;
-  /** Told when the folder refused the rename and direct writes are used instead. */
-  onDirectFallback?: (remotePath: string) => void;
+  onEvent?: (event: PairEvent) => void;
+  /** On cancel, keep the temporary file for a later resume (default: remove it). */
+  keepPartialOnCancel?: boolean;
   signal?: AbortSignal;
   now?: () => Date;
-}
-
-export class SidecarMismatchError extends Error {
-  readonly code = 'local-sidecar-mismatch';
-  constructor(readonly expected: string, readonly actual: string, readonly fileName: string) {
-    super(`${fileName}.hash says ${expected} but the file's SHA-1 is ${actual}: nothing was sent.`);
-    this.name = 'SidecarMismatchError';
-  }
-}
-
-export class ReadBackMismatchError extends Error {
-  readonly code = 'read-back-mismatch';
-  constructor(readonly expected: string, readonly actual: string, readonly path: string) {
-    super(`${path} on the server has SHA-1 ${actual}, the local file ${expected}.`);
-    this.name = 'ReadBackMismatchError';
-  }
 }
 
 /** `name (2).ext`, `name (3).ext`, … for "keep both". */
@@ -63,92 +89,161 @@ export function alternativeName(name: string, n: number): string {
   return dot < 0 ? `${name} (${n})` : `${name.slice(0, dot)} (${n})${name.slice(dot)}`;
 }
 
-async function localDigest(source: SeekableSource, algorithm: 'sha1' | 'sha256', signal?: AbortSignal): Promise<string> {
-  const opts: Parameters<typeof digestStream>[1] = { algorithm };
-  if (signal) opts.signal = signal;
-  return (await digestStream(chunksOf(source.openAt(0)), opts)).hex;
+const MAX_ALTERNATIVES = 1000;
+
+interface Put {
+  result: UploadResult;
+  name: string;
+  sha1: string;
 }
 
-async function readBackSha1(session: SftpSession, path: string, signal?: AbortSignal): Promise<string> {
-  const digest = await createDigest('sha1');
-  const opts: Parameters<typeof downloadFile>[3] = {};
-  if (signal) opts.signal = signal;
-  await downloadFile(session, path, (chunk: Uint8Array) => digest.update(chunk), opts);
-  return digest.digestHex();
+/** Where an attempt at X starts: from 0, or from a proven prefix of a partial. */
+async function resumePoint(session: SftpSession, path: string, data: PairSource['data'], options: PairOptions, memo: PairMemo, signal?: AbortSignal): Promise<{ maxFrom: number; proof: 'confirmed' | 'read-back' } | null> {
+  if (options.resume === 'own') return memo.confirmedBytes > 0 ? { maxFrom: memo.confirmedBytes, proof: 'confirmed' } : null;
+  if (options.resume !== 'verify-prefix' || memo.direct) return null;
+  const remote = await remotePrefixSha1(session, path, data.size, signal);
+  if (remote === 'absent') return null;
+  if (remote === 'unreadable' || remote === 'larger') {
+    options.onEvent?.({ kind: 'resume-refused', path, reason: remote });
+    return null;
+  }
+  if (remote.bytes === 0) return null;
+  const local = await localPrefixSha1(data, remote.bytes, signal);
+  if (local !== remote.sha1) {
+    options.onEvent?.({ kind: 'resume-refused', path, reason: 'not-a-prefix' });
+    return null;
+  }
+  return { maxFrom: remote.bytes, proof: 'read-back' };
 }
 
-/** Upload one file, asking what to do if it exists, falling back to direct writes if renames are refused. */
-async function put(
-  session: SftpSession, folder: string, name: string, source: SeekableSource, options: PairOptions, direct: { value: boolean },
-  onChunk?: (c: Uint8Array) => void, overwrite = false,
-): Promise<{ result: UploadResult; name: string } | 'skipped'> {
-  let current = name;
-  let allowOverwrite = overwrite;
-  for (let attempt = 2; ; attempt++) {
-    const path = join(folder, current);
+/** Upload X under its chosen name: asks once if it exists, falls back to direct writes if renames are refused. */
+async function putData(session: SftpSession, pair: PairSource, options: PairOptions, memo: PairMemo): Promise<Put & { proof?: 'confirmed' | 'read-back' } | 'skipped'> {
+  let alternatives = 1;
+  let keepBoth = false;
+  for (;;) {
+    const name = memo.name ?? pair.name;
+    const path = join(options.folder, name);
+    const writePath = memo.direct ? path : join(options.folder, temporaryName(name));
+    const digest = new AttemptDigest();
+    let start: Awaited<ReturnType<typeof resumePoint>> = null;
     try {
-      const result = await uploadFile(session, path, source, {
-        mode: direct.value ? 'direct' : 'temp',
-        overwrite: allowOverwrite,
-        resume: options.resume,
-        ...(onChunk ? { onChunk } : {}),
-        ...(options.onProgress && onChunk ? { onProgress: options.onProgress } : {}),
+      start = await resumePoint(session, writePath, pair.data, options, memo, options.signal);
+      const result = await uploadFile(session, path, pair.data, {
+        mode: memo.direct ? 'direct' : 'temp',
+        overwrite: memo.overwrite ?? false,
+        resume: start ? { maxFrom: start.maxFrom } : false,
+        onChunk: (c) => digest.update(c),
+        onRestart: (serverMessage) => {
+          digest.restart();
+          options.onEvent?.({ kind: 'restarted', path: writePath, serverMessage });
+        },
+        onProgress: (bytes) => {
+          memo.confirmedBytes = bytes;
+          options.onProgress?.(bytes);
+        },
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return { result, name: current };
+      const hashed = await digest.finish();
+      // The digest must cover exactly the bytes the server holds, from byte 0: else it proves nothing.
+      if (hashed.bytes !== result.bytes || result.bytes !== pair.data.size) {
+        throw new DeliveryError('digest-coverage', { path, hashedBytes: hashed.bytes, serverBytes: result.bytes, localBytes: pair.data.size });
+      }
+      if (start && result.resumedFrom > 0 && !result.restartedFromZero) options.onEvent?.({ kind: 'resume', path: writePath, from: result.resumedFrom, proof: start.proof });
+      return { result, name, sha1: hashed.hex, ...(start && result.resumedFrom > 0 ? { proof: start.proof } : {}) };
     } catch (err) {
-      if (isSftpError(err, 'rename-not-permitted') && !direct.value) {
-        direct.value = true;
-        options.onDirectFallback?.(path);
+      if (isSftpError(err, 'rename-not-permitted') && !memo.direct) {
+        // uploadFile removed its temporary file: the next attempt writes X directly, from 0.
+        memo.direct = true;
+        memo.confirmedBytes = 0;
+        options.onEvent?.({ kind: 'direct-fallback', path });
         continue;
       }
-      if (!isSftpError(err, 'target-exists') || allowOverwrite) throw err;
-      const choice = await options.onExisting(path);
-      if (choice === 'skip') return 'skipped';
-      if (choice === 'overwrite') allowOverwrite = true;
-      else current = alternativeName(name, attempt);
+      if (!isSftpError(err, 'target-exists') || memo.overwrite) throw err;
+      if (!keepBoth) {
+        const choice = await options.onExisting(path);
+        if (choice === 'skip') return 'skipped';
+        if (choice === 'overwrite') {
+          memo.overwrite = true;
+          continue;
+        }
+        keepBoth = true;
+      }
+      if (++alternatives > MAX_ALTERNATIVES) throw err;
+      memo.name = alternativeName(pair.name, alternatives);
+      memo.confirmedBytes = 0;
     }
+  }
+}
+
+/** Write X.hash next to X (replacing a stale one: X was just written). */
+async function putSidecar(session: SftpSession, dataName: string, sha1: string, options: PairOptions, memo: PairMemo): Promise<string> {
+  const content = new TextEncoder().encode(formatSidecar(sha1, dataName, options.sidecar.style));
+  const blob = { size: content.byteLength, openAt: (offset: number) => (async function* () { yield content.subarray(offset); })() };
+  const path = join(options.folder, sidecarName(dataName));
+  const result = await uploadFile(session, path, blob, { mode: memo.direct ? 'direct' : 'temp', overwrite: true, ...(options.signal ? { signal: options.signal } : {}) });
+  if (result.bytes !== content.byteLength) throw new SftpError('size-mismatch', undefined, { path, expectedBytes: content.byteLength, actualBytes: result.bytes });
+  return path;
+}
+
+async function removePartial(session: SftpSession, options: PairOptions, memo: PairMemo, name: string): Promise<void> {
+  if (options.keepPartialOnCancel || memo.dataDone) return;
+  const path = memo.direct ? join(options.folder, name) : join(options.folder, temporaryName(name));
+  try {
+    await session.remove(path);
+    options.onEvent?.({ kind: 'partial-removed', path });
+  } catch {
+    // Nothing there, or the session is gone: a later run finds and checks it before continuing.
   }
 }
 
 export async function deliverPair(session: SftpSession, pair: PairSource, options: PairOptions): Promise<ReceiptFile> {
   const now = options.now ?? (() => new Date());
+  const memo = options.memo ?? newPairMemo();
   const startedAt = now().toISOString();
   const base: ReceiptFile = { name: pair.name, size: pair.data.size, sha1: '', remotePath: join(options.folder, pair.name), status: 'failed', startedAt };
 
   if (pair.localSidecarText !== undefined) {
     const expected = parseSidecar(pair.localSidecarText);
-    if (!expected.ok) throw new SidecarMismatchError('(no digest)', '(not computed)', pair.name);
-    const actual = await localDigest(pair.data, expected.algorithm, options.signal);
-    if (actual !== expected.hex) throw new SidecarMismatchError(expected.hex, actual, pair.name);
+    if (!expected.ok) throw new DeliveryError('local-sidecar-unreadable', { fileName: pair.name });
+    const actual = await sourceSha1(pair.data, expected.algorithm, options.signal);
+    if (actual !== expected.hex) throw new DeliveryError('local-sidecar-mismatch', { fileName: pair.name, expected: expected.hex, actual });
   }
 
-  const digest = await createDigest('sha1');
-  const direct = { value: !options.tempRename };
-  const data = await put(session, options.folder, pair.name, pair.data, options, direct, (c) => digest.update(c));
-  if (data === 'skipped') return { ...base, status: 'skipped', finishedAt: now().toISOString() };
-  const sha1 = digest.digestHex();
-  const remotePath = join(options.folder, data.name);
-  if (data.result.bytes !== pair.data.size) throw new SftpError('size-mismatch', `The server holds ${data.result.bytes} bytes of ${pair.data.size}.`, { path: remotePath });
+  let done = memo.dataDone;
+  if (!done) {
+    let data: Awaited<ReturnType<typeof putData>>;
+    try {
+      data = await putData(session, pair, options, memo);
+    } catch (err) {
+      if (options.signal?.aborted) await removePartial(session, options, memo, memo.name ?? pair.name);
+      throw err;
+    }
+    if (data === 'skipped') return { ...base, status: 'skipped', finishedAt: now().toISOString() };
+    memo.name = data.name;
+    done = { sha1: data.sha1, result: data.result, ...(data.proof ? { proof: data.proof } : {}) };
+    memo.dataDone = done;
+  }
+  const name = memo.name ?? pair.name;
+  const remotePath = join(options.folder, name);
 
   let verifiedByReadBack: boolean | undefined;
   if (options.verifyReadBack) {
-    const remote = await readBackSha1(session, remotePath, options.signal);
-    if (remote !== sha1) throw new ReadBackMismatchError(sha1, remote, remotePath);
+    const remote = await remotePrefixSha1(session, remotePath, pair.data.size, options.signal);
+    if (remote === 'unreadable') throw new DeliveryError('read-back-refused', { path: remotePath });
+    if (typeof remote !== 'object' || remote.bytes !== pair.data.size || remote.sha1 !== done.sha1) {
+      throw new DeliveryError('read-back-mismatch', { path: remotePath, expected: done.sha1, actual: typeof remote === 'object' ? remote.sha1 : remote });
+    }
     verifiedByReadBack = true;
   }
 
   let sidecarPath: string | undefined;
-  if (options.sidecar.required) {
-    const content = new TextEncoder().encode(formatSidecar(sha1, data.name, options.sidecar.style));
-    const blob = { size: content.byteLength, openAt: (offset: number) => (async function* () { yield content.subarray(offset); })() };
-    // The data file's final name was just chosen; its .hash follows it, replacing a stale one.
-    const side = await put(session, options.folder, sidecarName(data.name), blob, { ...options, resume: false }, direct, undefined, true);
-    if (side !== 'skipped') sidecarPath = join(options.folder, side.name);
-  }
+  if (options.sidecar.required) sidecarPath = await putSidecar(session, name, done.sha1, options, memo);
 
-  const file: ReceiptFile = { ...base, name: data.name, remotePath, sha1, status: 'delivered', finishedAt: now().toISOString() };
-  if (data.result.resumedFrom > 0) file.resumedFrom = data.result.resumedFrom;
+  const file: ReceiptFile = { ...base, name, remotePath, sha1: done.sha1, status: 'delivered', finishedAt: now().toISOString() };
+  if (done.result.resumedFrom > 0) file.resumedFrom = done.result.resumedFrom;
+  if (done.proof && done.result.resumedFrom > 0) file.resumeProof = done.proof;
+  if (done.result.restartedFromZero) file.restartedFromZero = true;
+  if (memo.direct) file.writtenDirectly = true;
   if (verifiedByReadBack) file.verifiedByReadBack = true;
   if (sidecarPath) file.sidecarPath = sidecarPath;
   return file;

@@ -1,10 +1,13 @@
-// A delivery run: a queue of X + X.hash pairs sent over one SFTP session, in order. When the
-// connection drops it reconnects with backoff and continues each partial upload from the size of
-// its temporary file — only partials this run wrote itself, so a stale file is never continued.
+// A delivery run: a queue of X + X.hash pairs sent over one SFTP session, in order. A transient
+// failure (connection lost, timeout) reconnects with backoff and continues each partial upload,
+// never past the bytes the server confirmed; a permanent one (no common algorithm, host key,
+// authentication, permission, a missing folder) ends the run at once with its own cause.
 import type { SidecarStyle } from '../hash/sidecar.ts';
 import { joinRemotePath } from '../sftp/remote-path.ts';
 import type { SftpSession } from '../sftp/session.ts';
-import { deliverPair, type ExistingChoice, type PairSource } from './deliver-pair.ts';
+import { deliverPair, newPairMemo, type ExistingChoice, type PairEvent, type PairMemo, type PairSource, type ResumePolicy } from './deliver-pair.ts';
+import { DeliveryError } from './delivery-error.ts';
+import { classifyFailure, type DeliveryFailure } from './failure.ts';
 import { newReceipt, type DeliveryReceipt, type ReceiptFile } from './receipt.ts';
 import type { SessionLog } from './session-log.ts';
 
@@ -21,11 +24,14 @@ export interface DeliveryItem {
   id: number;
   pair: PairSource;
   state: ItemState;
+  /** Bytes of X the server confirmed. */
   bytesDone: number;
   attempts: number;
   startedAt?: number;
   receipt?: ReceiptFile;
-  error?: { code: string; message: string };
+  error?: DeliveryFailure;
+  /** Decisions and progress carried from one attempt to the next. */
+  memo: PairMemo;
 }
 
 export interface DeliveryRunOptions {
@@ -35,26 +41,20 @@ export interface DeliveryRunOptions {
   connect: () => Promise<DeliverySession>;
   onExisting: (remotePath: string) => Promise<ExistingChoice>;
   verifyReadBack?: boolean;
+  /**
+   * A temporary file found at the first attempt (left by a crash, a closed tab, another run) is
+   * continued only once proven to be a prefix of the local file (default), or never ('fresh').
+   */
+  firstAttempt?: Extract<ResumePolicy, 'fresh' | 'verify-prefix'>;
   /** Reconnects after a dropped connection before an item fails (default 5). */
   maxReconnects?: number;
   /** Wait before reconnect attempt n (1-based); default 1 s, 2 s, 4 s … up to 30 s. */
   backoffMs?: (attempt: number) => number;
   log?: SessionLog;
   onChange?: (items: readonly DeliveryItem[]) => void;
-  onDirectFallback?: (remotePath: string) => void;
+  onEvent?: (item: DeliveryItem, event: PairEvent) => void;
   now?: () => Date;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-const CONNECTION_CODES = new Set(['connection-lost', 'session-closed', 'no-connection', 'timeout', 'connection-refused']);
-
-export function isConnectionError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && CONNECTION_CODES.has(String((err as { code?: unknown }).code));
-}
-
-function describe(err: unknown): { code: string; message: string } {
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'error';
-  return { code, message: err instanceof Error ? err.message : String(err) };
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal) =>
@@ -62,21 +62,36 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
     const timer = setTimeout(ok, ms);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
-      fail(Object.assign(new Error('cancelled'), { code: 'cancelled' }));
+      fail(new Error('cancelled'));
     }, { once: true });
   });
+
+function describeEvent(name: string, e: PairEvent): { level: 'info' | 'warn'; text: string } {
+  switch (e.kind) {
+    case 'direct-fallback':
+      return { level: 'warn', text: `the folder does not allow renaming: ${e.path} is written directly under its final name` };
+    case 'resume':
+      return { level: 'info', text: `continuing ${e.path} at byte ${e.from} (${e.proof === 'read-back' ? 'read back and compared with the local file' : 'confirmed by the server'})` };
+    case 'resume-refused':
+      return { level: 'warn', text: `not continuing ${e.path}: ${e.reason === 'not-a-prefix' ? 'it is not the start of the local file' : e.reason === 'larger' ? 'it is larger than the local file' : 'it cannot be read back to check it'}; sending ${name} from the start` };
+    case 'restarted':
+      return { level: 'warn', text: `the server cannot continue ${e.path} at an offset${e.serverMessage ? ` ("${e.serverMessage}")` : ''}; sending ${name} again from the start` };
+    case 'partial-removed':
+      return { level: 'info', text: `removed the unfinished ${e.path}` };
+  }
+}
 
 export class DeliveryRun {
   readonly items: DeliveryItem[];
   private session: DeliverySession | null = null;
   private readonly controller = new AbortController();
-  private readonly itemControllers = new Map<number, AbortController>();
+  private readonly itemControllers = new Map<number, { ctl: AbortController; keepPartial: boolean }>();
   private receipt: DeliveryReceipt | null = null;
-  /** A connect failure no retry can fix (host key, authentication): the run stops. */
-  private fatal: { code: string; message: string } | null = null;
+  /** A permanent failure: the run stops, every item not yet done fails with it. */
+  private fatal: DeliveryFailure | null = null;
 
   constructor(pairs: PairSource[], private readonly options: DeliveryRunOptions) {
-    this.items = pairs.map((pair, i) => ({ id: i + 1, pair, state: 'queued', bytesDone: 0, attempts: 0 }));
+    this.items = pairs.map((pair, i) => ({ id: i + 1, pair, state: 'queued', bytesDone: 0, attempts: 0, memo: newPairMemo() }));
   }
 
   private changed(): void {
@@ -87,11 +102,15 @@ export class DeliveryRun {
     return (this.options.now ?? (() => new Date()))();
   }
 
-  /** Cancel one item, or the whole run. */
-  cancel(itemId?: number): void {
+  /** Cancel one item, or the whole run. Its temporary file is removed unless `keepPartial`. */
+  cancel(itemId?: number, options: { keepPartial?: boolean } = {}): void {
+    const keep = options.keepPartial ?? false;
     if (itemId === undefined) {
       this.controller.abort();
-      for (const c of this.itemControllers.values()) c.abort();
+      for (const c of this.itemControllers.values()) {
+        c.keepPartial = keep;
+        c.ctl.abort();
+      }
       for (const item of this.items) if (item.state === 'queued') item.state = 'cancelled';
       this.changed();
       return;
@@ -99,7 +118,11 @@ export class DeliveryRun {
     const item = this.items.find((i) => i.id === itemId);
     if (!item) return;
     if (item.state === 'queued') item.state = 'cancelled';
-    this.itemControllers.get(itemId)?.abort();
+    const running = this.itemControllers.get(itemId);
+    if (running) {
+      running.keepPartial = keep;
+      running.ctl.abort();
+    }
     this.changed();
   }
 
@@ -107,17 +130,21 @@ export class DeliveryRun {
     if (this.session) return this.session;
     this.session = await this.options.connect();
     this.options.log?.info(`connected; host key ${this.session.hostKeyFingerprint}`);
-    if (!this.receipt) {
-      this.receipt = newReceipt({
-        id: this.options.receiptId, profileId: this.options.profile.id, label: this.options.profile.label, targetId: this.options.profile.targetId,
-        hostKeyFingerprint: this.session.hostKeyFingerprint, user: this.options.user, now: this.now(),
-        ...(this.session.hostKeyAlgorithm ? { hostKeyAlgorithm: this.session.hostKeyAlgorithm } : {}),
-      });
-    } else if (this.receipt.server.hostKeyFingerprint !== this.session.hostKeyFingerprint) {
+    if (!this.receipt) this.receipt = this.emptyReceipt(this.session);
+    else if (this.receipt.server.hostKeyFingerprint !== this.session.hostKeyFingerprint) {
       // The host-key policy already refuses a changed key; this is a second guard for the receipt's truth.
-      throw Object.assign(new Error('the server presented another host key after reconnecting'), { code: 'host-key-changed' });
+      throw new DeliveryError('host-key-changed-on-reconnect', { before: this.receipt.server.hostKeyFingerprint, after: this.session.hostKeyFingerprint });
     }
     return this.session;
+  }
+
+  private emptyReceipt(session: DeliverySession | null): DeliveryReceipt {
+    const p = this.options.profile;
+    return newReceipt({
+      id: this.options.receiptId, profileId: p.id, label: p.label, targetId: p.targetId,
+      hostKeyFingerprint: session?.hostKeyFingerprint ?? '', user: this.options.user, now: this.now(),
+      ...(session?.hostKeyAlgorithm ? { hostKeyAlgorithm: session.hostKeyAlgorithm } : {}),
+    });
   }
 
   private async dropSession(): Promise<void> {
@@ -126,45 +153,58 @@ export class DeliveryRun {
     await s?.close().catch(() => undefined);
   }
 
+  private fail(item: DeliveryItem, failure: DeliveryFailure, quiet = false): void {
+    item.state = 'failed';
+    item.error = failure;
+    if (!quiet) this.options.log?.error(`failed: ${item.pair.name}: ${failure.message}`);
+  }
+
+  private async attempt(item: DeliveryItem, resume: ResumePolicy, keepPartial: () => boolean, signal: AbortSignal): Promise<ReceiptFile> {
+    const session = await this.ensureSession();
+    return deliverPair(session.sftp, item.pair, {
+      folder: this.options.profile.uploadFolder,
+      sidecar: this.options.profile.sidecar,
+      tempRename: this.options.profile.tempRename,
+      resume,
+      memo: item.memo,
+      verifyReadBack: this.options.verifyReadBack ?? false,
+      onExisting: this.options.onExisting,
+      onProgress: (bytes) => {
+        item.bytesDone = bytes;
+        this.changed();
+      },
+      onEvent: (event) => {
+        const { level, text } = describeEvent(item.pair.name, event);
+        this.options.log?.[level](text);
+        this.options.onEvent?.(item, event);
+      },
+      get keepPartialOnCancel() {
+        return keepPartial();
+      },
+      signal,
+      now: () => this.now(),
+    });
+  }
+
   private async deliverItem(item: DeliveryItem): Promise<void> {
     const maxReconnects = this.options.maxReconnects ?? 5;
     const backoff = this.options.backoffMs ?? ((n: number) => Math.min(30_000, 1000 * 2 ** (n - 1)));
     const sleep = this.options.sleep ?? defaultSleep;
-    const ctl = new AbortController();
-    this.itemControllers.set(item.id, ctl);
+    const running = { ctl: new AbortController(), keepPartial: false };
+    const ctl = running.ctl;
+    this.itemControllers.set(item.id, running);
     const onRunAbort = () => ctl.abort();
     this.controller.signal.addEventListener('abort', onRunAbort, { once: true });
     item.startedAt = Date.now();
     let reconnects = 0;
-    let resume = false;
+    let resume: ResumePolicy = item.attempts === 0 ? (this.options.firstAttempt ?? 'verify-prefix') : 'own';
     try {
       for (;;) {
         item.state = 'sending';
         item.attempts++;
         this.changed();
         try {
-          let session: DeliverySession;
-          try {
-            session = await this.ensureSession();
-          } catch (err) {
-            if (!isConnectionError(err)) this.fatal = describe(err);
-            throw err;
-          }
-          const receipt = await deliverPair(session.sftp, item.pair, {
-            folder: this.options.profile.uploadFolder,
-            sidecar: this.options.profile.sidecar,
-            tempRename: this.options.profile.tempRename,
-            resume,
-            verifyReadBack: this.options.verifyReadBack ?? false,
-            onExisting: this.options.onExisting,
-            onProgress: (bytes) => {
-              item.bytesDone = bytes;
-              this.changed();
-            },
-            signal: ctl.signal,
-            ...(this.options.onDirectFallback ? { onDirectFallback: this.options.onDirectFallback } : {}),
-            now: () => this.now(),
-          });
+          const receipt = await this.attempt(item, resume, () => running.keepPartial, ctl.signal);
           item.receipt = receipt;
           item.state = receipt.status === 'skipped' ? 'skipped' : 'delivered';
           if (item.state === 'delivered') item.bytesDone = item.pair.data.size;
@@ -174,23 +214,28 @@ export class DeliveryRun {
         } catch (err) {
           if (ctl.signal.aborted) {
             item.state = 'cancelled';
-            item.error = { code: 'cancelled', message: 'cancelled' };
+            delete item.error;
             this.options.log?.warn(`cancelled: ${item.pair.name}`);
             this.changed();
             return;
           }
-          if (!isConnectionError(err) || reconnects >= maxReconnects) {
-            item.state = 'failed';
-            item.error = describe(err);
-            this.options.log?.error(`failed: ${item.pair.name}: ${item.error.message}`);
-            if (isConnectionError(err)) await this.dropSession();
+          const failure = classifyFailure(err);
+          if (!failure.transient || reconnects >= maxReconnects) {
+            this.fail(item, failure);
+            // Out of reconnects: the server is gone for now, so the next file would only wait as long.
+            if (failure.scope === 'run' || failure.transient) {
+              this.fatal = failure;
+              const left = this.items.filter((i) => i.state === 'queued').length;
+              if (left > 0) this.options.log?.error(`stopping: no other file can be delivered either (${left} not sent)`);
+            }
+            if (failure.transient || failure.scope === 'run') await this.dropSession();
             this.changed();
             return;
           }
           reconnects++;
-          resume = true;
+          resume = 'own';
           item.state = 'reconnecting';
-          this.options.log?.warn(`connection lost while sending ${item.pair.name}; reconnecting (${reconnects}/${maxReconnects})`);
+          this.options.log?.warn(`connection lost while sending ${item.pair.name} (${failure.message}); reconnecting (${reconnects}/${maxReconnects})`);
           this.changed();
           await this.dropSession();
           await sleep(backoff(reconnects), ctl.signal).catch(() => undefined);
@@ -202,8 +247,8 @@ export class DeliveryRun {
     }
   }
 
-  /** Why the run stopped early, when a connection could not be made at all. */
-  get fatalError(): { code: string; message: string } | null {
+  /** Why the run stopped early: a permanent failure (connect, authentication, permission…). */
+  get fatalError(): DeliveryFailure | null {
     return this.fatal;
   }
 
@@ -214,8 +259,7 @@ export class DeliveryRun {
         if (this.controller.signal.aborted) break;
         if (item.state !== 'queued') continue;
         if (this.fatal) {
-          item.state = 'failed';
-          item.error = this.fatal;
+          this.fail(item, this.fatal, true);
           continue;
         }
         await this.deliverItem(item);
@@ -230,7 +274,7 @@ export class DeliveryRun {
   /** Put a failed or cancelled item back in the queue and run it (on a fresh connection if needed). */
   async retry(itemId: number): Promise<DeliveryReceipt> {
     const item = this.items.find((i) => i.id === itemId);
-    if (item && (item.state === 'failed' || item.state === 'cancelled')) {
+    if (item && (item.state === 'failed' || item.state === 'cancelled') && (item.state === 'cancelled' || item.error?.retryable)) {
       this.fatal = null;
       item.state = 'queued';
       delete item.error;
@@ -245,18 +289,34 @@ export class DeliveryRun {
     return this.finishReceipt();
   }
 
+  private fileOf(item: DeliveryItem, startedAt: string, final: boolean): ReceiptFile {
+    if (item.receipt) return item.receipt;
+    const done = item.state === 'failed' || item.state === 'cancelled';
+    const status: ReceiptFile['status'] = item.state === 'failed' ? 'failed' : item.state === 'cancelled' || final ? 'cancelled' : 'pending';
+    const file: ReceiptFile = {
+      name: item.memo.name ?? item.pair.name, size: item.pair.data.size, sha1: '',
+      remotePath: joinRemotePath(this.options.profile.uploadFolder, item.memo.name ?? item.pair.name),
+      status, startedAt,
+    };
+    if (!done && !final) file.bytesDone = item.bytesDone;
+    if (item.error) {
+      file.error = item.error.message;
+      file.errorCode = item.error.code;
+      file.errorDetails = item.error.details;
+    }
+    return file;
+  }
+
+  /** The receipt as it stands now (items still under way are `pending`), to keep while the run goes on. */
+  snapshot(): DeliveryReceipt {
+    const receipt = structuredClone(this.receipt ?? this.emptyReceipt(null));
+    receipt.files = this.items.map((item) => this.fileOf(item, receipt.startedAt, false));
+    return receipt;
+  }
+
   private finishReceipt(): DeliveryReceipt {
-    const receipt = this.receipt ?? newReceipt({
-      id: this.options.receiptId, profileId: this.options.profile.id, label: this.options.profile.label, targetId: this.options.profile.targetId,
-      hostKeyFingerprint: '', user: this.options.user, now: this.now(),
-    });
-    receipt.files = this.items.map((item) => item.receipt ?? {
-      name: item.pair.name, size: item.pair.data.size, sha1: '',
-      remotePath: joinRemotePath(this.options.profile.uploadFolder, item.pair.name),
-      status: item.state === 'cancelled' || item.state === 'queued' ? 'cancelled' : 'failed',
-      startedAt: receipt.startedAt,
-      ...(item.error ? { error: item.error.message } : {}),
-    });
+    const receipt = this.receipt ?? this.emptyReceipt(null);
+    receipt.files = this.items.map((item) => this.fileOf(item, receipt.startedAt, true));
     receipt.finishedAt = this.now().toISOString();
     this.receipt = receipt;
     return receipt;

@@ -1,7 +1,8 @@
 // The proof of a delivery the user keeps: which server (by host key), which account, and each
 // file's name, size, SHA-1 and remote path, with times.
 
-export type DeliveredStatus = 'delivered' | 'failed' | 'skipped' | 'cancelled';
+/** `pending`: only in a snapshot taken while the run goes on; a finished receipt never has it. */
+export type DeliveredStatus = 'delivered' | 'failed' | 'skipped' | 'cancelled' | 'pending';
 
 export interface ReceiptFile {
   name: string;
@@ -13,11 +14,22 @@ export interface ReceiptFile {
   status: DeliveredStatus;
   /** Bytes that were already on the server from an earlier, interrupted attempt. */
   resumedFrom?: number;
+  /** How those bytes were known to be right: confirmed by the server in this run, or read back and compared. */
+  resumeProof?: 'confirmed' | 'read-back';
+  /** The server could not continue at an offset, so the file was sent again from byte 0. */
+  restartedFromZero?: true;
+  /** The folder forbids renames: X was written under its final name (no temporary name). */
+  writtenDirectly?: true;
   /** The file was read back from the server and its SHA-1 compared. */
   verifiedByReadBack?: boolean;
   startedAt: string;
   finishedAt?: string;
+  /** In a snapshot of a run under way: bytes of X the server confirmed so far. */
+  bytesDone?: number;
+  /** Why it failed, in English (for the record and the CLI); the app words `errorCode` itself. */
   error?: string;
+  errorCode?: string;
+  errorDetails?: Record<string, unknown>;
 }
 
 export interface DeliveryReceipt {
@@ -47,16 +59,13 @@ export function receiptJson(receipt: DeliveryReceipt): string {
   return JSON.stringify(receipt, null, 2) + '\n';
 }
 
-export function receiptSummary(receipt: DeliveryReceipt): { delivered: number; failed: number; skipped: number; bytes: number } {
-  let delivered = 0, failed = 0, skipped = 0, bytes = 0;
+export function receiptSummary(receipt: DeliveryReceipt): { delivered: number; failed: number; skipped: number; cancelled: number; pending: number; bytes: number } {
+  const s = { delivered: 0, failed: 0, skipped: 0, cancelled: 0, pending: 0, bytes: 0 };
   for (const f of receipt.files) {
-    if (f.status === 'delivered') {
-      delivered++;
-      bytes += f.size;
-    } else if (f.status === 'skipped') skipped++;
-    else failed++;
+    s[f.status]++;
+    if (f.status === 'delivered') s.bytes += f.size;
   }
-  return { delivered, failed, skipped, bytes };
+  return s;
 }
 
 /** A plain-text rendering for the CLI and the help line (the web app prints its own page). */
@@ -70,12 +79,15 @@ export function receiptText(receipt: DeliveryReceipt): string {
     `User:      ${receipt.user}`,
     `Started:   ${receipt.startedAt}`,
     `Finished:  ${receipt.finishedAt ?? '—'}`,
-    `Result:    ${s.delivered} delivered, ${s.failed} failed, ${s.skipped} skipped (${s.bytes} bytes)`,
+    `Result:    ${s.delivered} delivered, ${s.failed} failed, ${s.skipped} skipped, ${s.cancelled} cancelled (${s.bytes} bytes)`,
     '',
   ];
   for (const f of receipt.files) {
     lines.push(`${f.status.toUpperCase().padEnd(9)} ${f.remotePath}`);
     lines.push(`          size ${f.size}  sha1 ${f.sha1 || '—'}${f.sidecarPath ? `  + ${f.sidecarPath}` : ''}${f.verifiedByReadBack ? '  (read back and verified)' : ''}`);
+    if (f.resumedFrom) lines.push(`          resumed at byte ${f.resumedFrom} (${f.resumeProof === 'read-back' ? 'the partial was read back and compared' : 'confirmed by the server'})`);
+    if (f.restartedFromZero) lines.push('          sent again from the start: the server cannot continue a file at an offset');
+    if (f.writtenDirectly) lines.push('          written directly under its final name: the folder does not allow renaming');
     if (f.error) lines.push(`          error: ${f.error}`);
   }
   return lines.join('\n') + '\n';

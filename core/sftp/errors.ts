@@ -19,7 +19,9 @@ export type SftpErrorCode =
   | 'rename-not-permitted'
   | 'size-mismatch'
   | 'source-too-short'
-  | 'file-too-large';
+  | 'file-too-large'
+  | 'download-oversize'
+  | 'download-short';
 
 const MESSAGES: Record<SftpErrorCode, string> = {
   'no-such-file': 'No such file or folder on the server.',
@@ -37,13 +39,20 @@ const MESSAGES: Record<SftpErrorCode, string> = {
   'size-mismatch': 'The file on the server does not have the size that was sent.',
   'source-too-short': 'The local file ended before the resume point: it changed since the partial upload.',
   'file-too-large': 'The file on the server is larger than expected.',
+  'download-oversize': 'The server sent more bytes than the size it announced for the file; the download was stopped.',
+  'download-short': 'The server sent fewer bytes than the size it announced for the file.',
 };
+
+/** Codes that say the session or connection broke: another attempt on a new connection may succeed. */
+const TRANSIENT: ReadonlySet<SftpErrorCode> = new Set(['no-connection', 'connection-lost', 'session-closed']);
 
 export interface SftpErrorDetails {
   path?: string;
   serverMessage?: string;
   /** The SSH_FX_* number, when the error came from a status reply. */
   status?: number;
+  expectedBytes?: number;
+  actualBytes?: number;
   cause?: unknown;
 }
 
@@ -52,6 +61,9 @@ export class SftpError extends Error {
   readonly path?: string;
   readonly serverMessage?: string;
   readonly status?: number;
+  /** The announced and actual sizes, for download-oversize / download-short / size-mismatch. */
+  readonly expectedBytes?: number;
+  readonly actualBytes?: number;
 
   constructor(code: SftpErrorCode, detail?: string, details: SftpErrorDetails = {}) {
     const base = MESSAGES[code];
@@ -64,6 +76,13 @@ export class SftpError extends Error {
     if (details.path !== undefined) this.path = details.path;
     if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage;
     if (details.status !== undefined) this.status = details.status;
+    if (details.expectedBytes !== undefined) this.expectedBytes = details.expectedBytes;
+    if (details.actualBytes !== undefined) this.actualBytes = details.actualBytes;
+  }
+
+  /** Worth another attempt on a fresh connection (decided by the code, where the error is made). */
+  get transient(): boolean {
+    return TRANSIENT.has(this.code);
   }
 }
 

@@ -16,14 +16,24 @@ export interface UploadOptions extends PipelineOptions {
   mode?: 'temp' | 'direct';
   /** Replace an existing file of the final name. Default false: the upload fails with 'target-exists'. */
   overwrite?: boolean;
-  /** Continue a partial upload from its size on the server (the temporary file, or the final name in direct mode). */
-  resume?: boolean;
+  /**
+   * Continue a partial upload from its size on the server (the temporary file, or the final name in
+   * direct mode). `{ maxFrom }` never resumes past that many bytes — the bytes known to be right (the
+   * server confirmed them, or they were read back and compared): a server may hold more than it
+   * confirmed, with gaps where writes in flight were lost. Bytes after the resume point are written again.
+   */
+  resume?: boolean | { maxFrom: number };
   /** Called with each chunk read from the source, in order from byte 0 (even when resuming). Awaited. */
   onChunk?: (chunk: Uint8Array) => void | Promise<void>;
   /** fsync@openssh.com before renaming, when the server offers it. Default true. */
   fsync?: boolean;
   /** Temporary name for a final name (no folder part); default {@link temporaryName}. */
   temporaryName?: (name: string) => string;
+  /**
+   * Told when a resumed upload had to start again from byte 0 (the server refused to write at the
+   * offset), before any byte is read again: `onChunk` will see the whole file from 0 once more.
+   */
+  onRestart?: (serverMessage: string) => void;
 }
 
 export interface UploadResult {
@@ -32,6 +42,11 @@ export interface UploadResult {
   bytes: number;
   /** Bytes already on the server that were not sent again. */
   resumedFrom: number;
+  /**
+   * The server would not write at the resume offset (rclone: "Illegal seek"), so the file was sent
+   * again from byte 0 under the same name; the server's words.
+   */
+  restartedFromZero?: { serverMessage: string };
   /** The temporary path used, in 'temp' mode. */
   temporaryPath?: string;
   fsynced: boolean;
@@ -49,6 +64,23 @@ export function temporaryName(name: string): string {
 }
 
 const ignore = (): void => undefined;
+
+/** The server's answer to the first write at a resume offset, when it says it cannot write there. */
+function refusedOffset(err: unknown, from: number): err is SftpError {
+  return from > 0 && isSftpError(err) && !err.transient && err.status !== undefined && (err.code === 'failure' || err.code === 'op-unsupported' || err.code === 'bad-message');
+}
+
+const TEMPORARY = /^\.(.+)\.courier-part$/;
+
+/** Is this one of our temporaries (`.X.courier-part`)? */
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY.test(name);
+}
+
+/** `X` for `.X.courier-part`; undefined for any other name. */
+export function dataNameOfTemporary(name: string): string | undefined {
+  return TEMPORARY.exec(name)?.[1];
+}
 
 function splitPath(path: string): { dir: string; name: string } {
   const i = path.lastIndexOf('/');
@@ -83,7 +115,7 @@ async function* sendable(source: UploadSource, from: number, onChunk: UploadOpti
   if (pos < from) throw new SftpError('source-too-short', `It has ${pos} bytes; ${from} are already on the server.`);
 }
 
-async function openForUpload(session: SftpSession, path: string, resume: boolean, exclusive: boolean, localSize: number | undefined): Promise<{ handle: SftpHandle; from: number }> {
+async function openForUpload(session: SftpSession, path: string, resume: UploadOptions['resume'], exclusive: boolean, localSize: number | undefined): Promise<{ handle: SftpHandle; from: number }> {
   if (!resume) {
     try {
       return { handle: await session.open(path, exclusive ? 'write-new' : 'write'), from: 0 };
@@ -100,7 +132,7 @@ async function openForUpload(session: SftpSession, path: string, resume: boolean
   } catch (err) {
     if (isSftpError(err) && (err.code === 'protocol-error' || err.code === 'session-closed' || err.code === 'connection-lost')) throw err;
   }
-  if (size !== undefined && (localSize === undefined || size <= localSize)) return { handle, from: size };
+  if (size !== undefined && (localSize === undefined || size <= localSize)) return { handle, from: resume === true ? size : Math.min(size, Math.max(0, resume.maxFrom)) };
   // Size unknown, or a partial larger than the file: not ours to continue, start over.
   await session.closeHandle(handle);
   return { handle: await session.open(path, 'write'), from: 0 };
@@ -139,13 +171,32 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   // if the server will not say, the rename below still refuses to overwrite).
   if (!overwrite && !direct && (await exists(session, remotePath))) throw new SftpError('target-exists', undefined, { path: remotePath });
 
-  const { handle, from } = await openForUpload(session, writePath, options.resume ?? false, direct && !overwrite, sourceSize(source));
+  let { handle, from } = await openForUpload(session, writePath, options.resume ?? false, direct && !overwrite, sourceSize(source));
   let end: number;
   let fsynced = false;
   let sizeVerified = false;
+  let restarted: UploadResult['restartedFromZero'];
   const cancel = abortWaiter(options.signal);
+  let confirmed = from;
+  const pipeline: UploadOptions = { ...options, onProgress: (bytes) => {
+    confirmed = bytes;
+    options.onProgress?.(bytes);
+  } };
   try {
-    end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, options);
+    try {
+      end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, pipeline);
+    } catch (err) {
+      // Only a refusal of the very first write at the offset means "cannot resume here".
+      if (!refusedOffset(err, from) || confirmed > from || !isSeekableSource(source)) throw err;
+      // The server cannot continue a file at an offset: send it all again under the same name (the
+      // hook sees every byte again, so a digest must be made afresh by the caller: see onRestart).
+      await session.closeHandle(handle).catch(ignore);
+      restarted = { serverMessage: err.serverMessage ?? '' };
+      options.onRestart?.(restarted.serverMessage);
+      handle = await session.open(writePath, 'write');
+      from = 0;
+      end = await writePipelined(session, handle, sendable(source, 0, options.onChunk), 0, pipeline);
+    }
     // A cancel that arrives once everything is written still stops before the rename.
     if (options.signal?.aborted) throw cancelledError(options.signal);
     if (options.fsync !== false && session.has('fsync')) {
@@ -171,6 +222,7 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   await session.closeHandle(handle);
   if (!direct) await renameIntoPlace(session, writePath, remotePath, overwrite);
   const result: UploadResult = { path: remotePath, bytes: end, resumedFrom: from, fsynced, sizeVerified };
+  if (restarted) result.restartedFromZero = restarted;
   if (!direct) result.temporaryPath = writePath;
   return result;
 }

@@ -22,6 +22,9 @@ export type SshErrorCode =
 
 export type SshErrorDetails = Record<string, string | number | string[] | undefined>;
 
+/** Failures of the path, not of the peer's answer: a new connection attempt may succeed. */
+const TRANSIENT_CODES: ReadonlySet<SshErrorCode> = new Set(['connection-refused', 'connection-lost', 'timeout']);
+
 export class SshError extends Error {
   constructor(
     readonly code: SshErrorCode,
@@ -31,6 +34,11 @@ export class SshError extends Error {
   ) {
     super(message, options);
     this.name = 'SshError';
+  }
+
+  /** Worth reconnecting for (connection refused or lost, timeout); every other code is permanent. */
+  get transient(): boolean {
+    return TRANSIENT_CODES.has(this.code);
   }
 }
 

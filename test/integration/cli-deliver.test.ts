@@ -92,6 +92,24 @@ describe('courier deliver', () => {
     assert.ok(!existsSync(join(sshd.sftpRoot, 'incoming', 'never.dat')));
   });
 
+  // Failed before the fix: "no common cipher" was retried as a lost connection, 5 reconnects per
+  // file with backoff (125 s and 20 "reconnecting" lines for 4 files).
+  test('a permanent refusal (no common cipher) ends the run at once, named once, no reconnect', async () => {
+    const files = ['p1.dat', 'p2.dat', 'p3.dat', 'p4.dat'].map((n) => {
+      const p = join(dir, n);
+      writeFileSync(p, n);
+      return p;
+    });
+    const receiptFile = join(dir, 'refused.json');
+    const r = await courier(['deliver', '--profile', 'rivm-cims', ...connection, '--cipher', 'aes128-gcm@openssh.com', '--receipt', receiptFile, ...files]);
+    assert.equal(r.status, 6, r.stderr);
+    assert.doesNotMatch(r.stderr, /reconnecting/);
+    assert.equal(r.stderr.match(/no common cipher/g)?.length, 2, r.stderr); // the log line, then the final message
+    assert.match(r.stderr, /aes128-ctr/);
+    const receipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
+    assert.deepEqual(receipt.files.map((f: { status: string; errorCode?: string }) => `${f.status}:${f.errorCode}`), Array(4).fill('failed:no-common-cipher'));
+  });
+
   test('bad usage is explained', async () => {
     const r = await courier(['deliver', '--profile', 'nope', ...connection, join(dir, 'fine.dat')]);
     assert.equal(r.status, 2);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { startSshd, type RunningSshd } from '../support/sshd.ts';
 import { connectTo } from '../support/ssh-client.ts';
 import { SftpSession } from '../../core/sftp/session.ts';
-import { deliverPair, SidecarMismatchError, type PairOptions } from '../../core/delivery/deliver-pair.ts';
+import { deliverPair, type PairOptions } from '../../core/delivery/deliver-pair.ts';
+import { isDeliveryError } from '../../core/delivery/delivery-error.ts';
 import type { SshConnection } from '../../core/ssh/connection.ts';
 
 const local = mkdtempSync(join(tmpdir(), 'courier-deliver-'));
@@ -25,7 +26,7 @@ function makeFile(name: string, bytes: number): string {
   return p;
 }
 const baseOptions: PairOptions = {
-  folder: 'incoming', sidecar: { required: true, style: 'hex' }, tempRename: true, resume: false, verifyReadBack: false,
+  folder: 'incoming', sidecar: { required: true, style: 'hex' }, tempRename: true, resume: 'fresh', verifyReadBack: false,
   onExisting: async () => 'skip',
 };
 
@@ -84,7 +85,7 @@ describe('delivery of X + X.hash into a RIVM-like OpenSSH server', () => {
     const f = makeFile('changed.dat', 100);
     await assert.rejects(
       deliverPair(conn.sftp, { name: 'changed.dat', data: fileSource(f), localSidecarText: `${'1'.repeat(40)}\r\n` }, baseOptions),
-      SidecarMismatchError,
+      (e: unknown) => isDeliveryError(e, 'local-sidecar-mismatch') && e.details.actual === sha1(f),
     );
     assert.ok(!existsSync(join(sshd.sftpRoot, 'incoming', 'changed.dat')));
     assert.ok(!readdirSync(join(sshd.sftpRoot, 'incoming')).some((n) => n.includes('changed')));
@@ -97,20 +98,21 @@ describe('delivery of X + X.hash into a RIVM-like OpenSSH server', () => {
     await assert.rejects(deliverPair(conn.sftp, { name: 'home.dat', data: fileSource(f) }, { ...baseOptions, folder: '' }), (e: unknown) => (e as { code?: string }).code === 'permission-denied');
   });
 
-  test('cut mid-upload: no X nor X.hash under a final name; resume completes from the partial size', async () => {
+  test('cut mid-upload: no X nor X.hash under a final name; a later run proves the partial and continues it', async () => {
     const f = makeFile('big-resume.bin', 24 * 1024 * 1024);
     const ctl = new AbortController();
     await assert.rejects(
-      deliverPair(conn.sftp, { name: 'big-resume.bin', data: fileSource(f) }, { ...baseOptions, signal: ctl.signal, onProgress: (b) => b > 8 * 1024 * 1024 && ctl.abort() }),
+      deliverPair(conn.sftp, { name: 'big-resume.bin', data: fileSource(f) }, { ...baseOptions, keepPartialOnCancel: true, signal: ctl.signal, onProgress: (b) => b > 8 * 1024 * 1024 && ctl.abort() }),
     );
     const dir = join(sshd.sftpRoot, 'incoming');
     assert.ok(!existsSync(join(dir, 'big-resume.bin')));
     assert.ok(!existsSync(join(dir, 'big-resume.bin.hash')));
     const partial = statSync(join(dir, '.big-resume.bin.courier-part')).size;
     assert.ok(partial > 0 && partial < statSync(f).size, `partial ${partial}`);
-    const done = await deliverPair(conn.sftp, { name: 'big-resume.bin', data: fileSource(f) }, { ...baseOptions, resume: true });
+    const done = await deliverPair(conn.sftp, { name: 'big-resume.bin', data: fileSource(f) }, { ...baseOptions, resume: 'verify-prefix' });
     assert.equal(done.status, 'delivered');
-    assert.ok((done.resumedFrom ?? 0) >= partial - 1024 * 1024, `resumed from ${done.resumedFrom}`);
+    assert.equal(done.resumedFrom, partial);
+    assert.equal(done.resumeProof, 'read-back');
     assert.equal(done.sha1, sha1(f));
     assert.equal(sha1(join(dir, 'big-resume.bin')), sha1(f));
     assert.equal(readFileSync(join(dir, 'big-resume.bin.hash'), 'utf8'), sha1(f));

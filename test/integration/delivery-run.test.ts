@@ -74,7 +74,8 @@ test('a dropped connection reconnects and resumes; the receipt lists every file 
     }
     assert.ok(!existsSync(join(sshd.sftpRoot, 'incoming', '.big.bin.courier-part')));
     assert.equal(receipt.server.hostKeyFingerprint.startsWith('SHA256:'), true);
-    assert.match(log.text(), /connection lost while sending big\.bin; reconnecting/);
+    assert.match(log.text(), /connection lost while sending big\.bin \(.*\); reconnecting \(1\/5\)/);
+    assert.equal(big.resumeProof, 'confirmed');
   } finally {
     await sshd.stop();
   }

@@ -32,6 +32,11 @@ export interface SshdOptions {
   layout?: 'writable' | 'incoming-only' | 'dropbox';
   /** Re-key after this much data, e.g. '64M', to exercise re-keying in tests. */
   rekeyLimit?: string;
+  /**
+   * SFTP requests the server refuses, as internal-sftp's `-P` list, e.g.
+   * ['rename', 'posix-rename@openssh.com'] for an upload folder that forbids renaming.
+   */
+  sftpDenyRequests?: string[];
 }
 
 export interface RunningSshd {
@@ -148,7 +153,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
     'MaxAuthTries 6',
     'X11Forwarding no',
     'AllowTcpForwarding no',
-    `Subsystem sftp internal-sftp -d ${sftpRoot}`,
+    `Subsystem sftp internal-sftp -d ${sftpRoot}${options.sftpDenyRequests?.length ? ` -P ${options.sftpDenyRequests.join(',')}` : ''}`,
   ];
   if (options.ciphers) lines.push(`Ciphers ${options.ciphers}`);
   if (options.macs) lines.push(`MACs ${options.macs}`);

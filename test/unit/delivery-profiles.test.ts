@@ -73,7 +73,7 @@ test('receipt summary and text', () => {
   const r = newReceipt({ id: 'r1', profileId: 'demo', label: 'Demo', targetId: 'demo', hostKeyFingerprint: 'SHA256:x', user: 'demo', now: new Date(0) });
   r.files.push({ name: 'a.dat', size: 10, sha1: 'ab', remotePath: 'incoming/a.dat', sidecarPath: 'incoming/a.dat.hash', status: 'delivered', startedAt: 't' });
   r.files.push({ name: 'b.dat', size: 5, sha1: '', remotePath: 'incoming/b.dat', status: 'failed', startedAt: 't', error: 'cut' });
-  assert.deepEqual(receiptSummary(r), { delivered: 1, failed: 1, skipped: 0, bytes: 10 });
+  assert.deepEqual(receiptSummary(r), { delivered: 1, failed: 1, skipped: 0, cancelled: 0, pending: 0, bytes: 10 });
   assert.match(receiptText(r), /DELIVERED incoming\/a\.dat/);
   assert.match(receiptText(r), /error: cut/);
 });

@@ -162,3 +162,71 @@ test('cancel stops reading a ReadableStream source and cancels it', async () => 
   await assert.rejects(upload, (err: unknown) => err instanceof SftpError && err.code === 'cancelled');
   assert.equal(cancelled, true);
 });
+
+/**
+ * Plays rclone's `serve sftp` without a VFS cache: a file opened for writing takes writes only in
+ * sequence from byte 0; a write at any other offset answers FAILURE "Illegal seek" and leaves the
+ * file empty. Keeps the file's bytes so the test can check them.
+ */
+async function serveSequentialOnly(server: FakeSftpServer, file: { bytes: number[]; opens: number }): Promise<void> {
+  let next = 0;
+  for (;;) {
+    const p = await server.nextPacket().catch(() => null);
+    if (p === null) return;
+    const v = new DataView(p.body.buffer, p.body.byteOffset, p.body.byteLength);
+    const ok = () => server.send(packet(FXP.STATUS, p.id, FX.OK, '', ''));
+    switch (p.type) {
+      case FXP.LSTAT:
+        server.send(file.bytes.length > 0 ? packet(FXP.ATTRS, p.id, 1, BigInt(file.bytes.length)) : packet(FXP.STATUS, p.id, FX.NO_SUCH_FILE, 'No such file', ''));
+        break;
+      case FXP.OPEN:
+        file.opens++;
+        next = 0;
+        server.send(packet(FXP.HANDLE, p.id, 'h1'));
+        break;
+      case FXP.WRITE: {
+        const hl = v.getUint32(0);
+        const offset = Number(v.getBigUint64(4 + hl));
+        const len = v.getUint32(12 + hl);
+        if (offset !== next) {
+          file.bytes.length = 0;
+          server.send(packet(FXP.STATUS, p.id, FX.FAILURE, 'Illegal seek', ''));
+          break;
+        }
+        file.bytes.splice(offset, len, ...p.body.subarray(16 + hl, 16 + hl + len));
+        next = offset + len;
+        ok();
+        break;
+      }
+      case FXP.FSTAT:
+        server.send(packet(FXP.ATTRS, p.id, 1, BigInt(file.bytes.length)));
+        break;
+      default:
+        ok();
+    }
+  }
+}
+
+// Failed before the fix: a resumed upload to such a server failed for good ("Illegal seek"), so a
+// dropped connection meant the file was never delivered (issue 9.5).
+test('a server that cannot write at an offset: the resumed upload starts again from 0 and says so', async () => {
+  const server = new FakeSftpServer();
+  const s = await session(server);
+  const file = { bytes: Array.from({ length: 30_000 }, (_, i) => i % 251), opens: 0 };
+  const serving = serveSequentialOnly(server, file);
+  const source = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+  let restarts = 0;
+  let hooked = 0;
+  const r = await uploadFile(s, 'x.dat', { size: source.byteLength, openAt: (o: number) => source.subarray(o) }, {
+    mode: 'direct', overwrite: true, resume: true, onChunk: (c) => void (hooked += c.byteLength), onRestart: () => void (restarts++, (hooked = 0)),
+  });
+  await s.close();
+  await serving;
+  assert.deepEqual(r.restartedFromZero, { serverMessage: 'Illegal seek' });
+  assert.equal(r.resumedFrom, 0);
+  assert.equal(r.bytes, 100_000);
+  assert.equal(restarts, 1);
+  assert.equal(hooked, 100_000, 'the hook saw the whole file once after the restart');
+  assert.equal(file.opens, 2);
+  assert.deepEqual(Uint8Array.from(file.bytes), source);
+});

@@ -152,7 +152,7 @@ function view(item: DeliveryItem): QueueItemView {
     if (item.receipt.sidecarPath) v.sidecarPath = item.receipt.sidecarPath;
     if (item.receipt.resumedFrom) v.resumedFrom = item.receipt.resumedFrom;
   }
-  if (item.error) v.error = { code: item.error.code, message: item.error.message };
+  if (item.error) v.error = { code: item.error.code, message: item.error.message, details: { ...item.error.details, retryable: item.error.retryable } };
   return v;
 }
 
@@ -244,7 +244,6 @@ async function handle(req: SessionRequest): Promise<SessionReplyValue> {
             const answer = await ask({ kind: 'existing', path });
             return answer.kind === 'existing' ? answer.choice : 'skip';
           },
-          onDirectFallback: (path) => log.warn(`the folder does not allow renaming: ${path} is written directly under its final name`),
           onChange: (items) => {
             const now = performance.now();
             const settled = items.every((i) => i.state !== 'sending');
