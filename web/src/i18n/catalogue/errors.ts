@@ -7,12 +7,11 @@
 import type { KeyErrorCode } from '../../../../core/keys/errors.ts';
 import type { SftpErrorCode } from '../../../../core/sftp/errors.ts';
 import type { SshErrorCode } from '../../../../core/ssh/errors.ts';
-import type { ReadBackMismatchError, SidecarMismatchError } from '../../../../core/delivery/deliver-pair.ts';
+import type { DeliveryErrorCode } from '../../../../core/delivery/delivery-error.ts';
 import type { GATEWAY_CLOSE } from '../../../../gateway/close-codes.ts';
 import type { Translations } from '../types.ts';
 
-/** Codes of core/delivery's own failures. */
-export type DeliveryErrorCode = SidecarMismatchError['code'] | ReadBackMismatchError['code'];
+export type { DeliveryErrorCode };
 /** Codes the web app's workers and services raise themselves (`error`: a failure without a code). */
 export type AppErrorCode = 'worker-failed' | 'unknown-run' | 'error' | 'public-key' | 'key-job-failed';
 export type ErrorCode = SshErrorCode | SftpErrorCode | DeliveryErrorCode | KeyErrorCode | AppErrorCode;
@@ -56,6 +55,13 @@ const en = {
   // Delivery
   'error.local-sidecar-mismatch': 'The .hash file you selected does not match this data file: nothing was sent. Make the .hash file again, or check that you picked the right data file.',
   'error.read-back-mismatch': 'The file read back from the server differs from yours. Send it again.',
+  'error.download-oversize': 'The server sent more bytes than the size it announced for this file, so the download was stopped and nothing was kept. Tell the server operator.',
+  'error.download-short': 'The server sent fewer bytes than the size it announced for this file, so the download is incomplete and was not kept. Try again.',
+  'error.local-sidecar-unreadable': 'The .hash file you selected holds no SHA-1 value: nothing was sent. Make the .hash file again.',
+  'error.read-back-refused': 'The file was sent, but this folder does not allow reading it back, so it could not be verified. Deliver without read-back verification here.',
+  'error.digest-coverage': 'The SHA-1 value could not be proven to match the file on the server, so the file was not counted as delivered. Send it again.',
+  'error.host-key-changed-on-reconnect': 'STOP: after reconnecting, the server showed another identity than at the start. Nothing more was sent. Ask the server operator before you connect again.',
+  'error.exists-not-replaced': 'A file with that name already exists on the server; it was left as it is.',
   // Key files
   'error.wrong-passphrase': 'Wrong passphrase.',
   'error.tampered': 'This key file was changed or damaged after it was saved. Use your backup copy.',
@@ -132,6 +138,13 @@ const nl: Translations<typeof en> = {
   'error.source-too-short': 'Het lokale bestand is gewijzigd sinds de onderbroken overdracht. Verstuur het opnieuw van bij het begin.',
   'error.local-sidecar-mismatch': 'Het gekozen .hash-bestand past niet bij dit gegevensbestand: er werd niets verstuurd. Maak het .hash-bestand opnieuw, of controleer of u het juiste gegevensbestand koos.',
   'error.read-back-mismatch': 'Het bestand dat van de server werd teruggelezen verschilt van het uwe. Verstuur het opnieuw.',
+  'error.download-oversize': 'De server stuurde meer bytes dan de grootte die hij voor dit bestand opgaf. Het downloaden werd gestopt en er werd niets bewaard. Meld het aan de beheerder van de server.',
+  'error.download-short': 'De server stuurde minder bytes dan de grootte die hij voor dit bestand opgaf. De download is onvolledig en werd niet bewaard. Probeer opnieuw.',
+  'error.local-sidecar-unreadable': 'Het gekozen .hash-bestand bevat geen SHA-1-waarde: er werd niets verstuurd. Maak het .hash-bestand opnieuw.',
+  'error.read-back-refused': 'Het bestand werd verstuurd, maar in deze map mag het niet worden teruggelezen, dus kon het niet worden gecontroleerd. Lever hier af zonder controle door teruglezen.',
+  'error.digest-coverage': 'Er kon niet worden aangetoond dat de SHA-1-waarde bij het bestand op de server hoort, dus telt het niet als afgeleverd. Verstuur het opnieuw.',
+  'error.host-key-changed-on-reconnect': 'STOP: na het opnieuw verbinden toonde de server een andere identiteit dan bij het begin. Er werd niets meer verstuurd. Vraag het na bij de beheerder van de server voor u opnieuw verbindt.',
+  'error.exists-not-replaced': 'Er staat al een bestand met die naam op de server; het werd niet aangeraakt.',
   'error.wrong-passphrase': 'Verkeerde wachtwoordzin.',
   'error.tampered': 'Dit sleutelbestand werd gewijzigd of beschadigd nadat het bewaard werd. Gebruik uw reservekopie.',
   'error.unsupported': 'Dit soort sleutelbestand kan hier niet gebruikt worden. Bewaar de sleutel opnieuw met een recente PuTTYgen (PuTTY-formaat 3), of maak op dit scherm een nieuwe sleutel.',
@@ -204,6 +217,13 @@ const fr: Translations<typeof en> = {
   'error.source-too-short': 'Le fichier local a changé depuis le transfert interrompu. Envoyez-le à nouveau depuis le début.',
   'error.local-sidecar-mismatch': 'Le fichier .hash choisi ne correspond pas à ce fichier de données : rien n’a été envoyé. Refaites le fichier .hash, ou vérifiez que vous avez choisi le bon fichier de données.',
   'error.read-back-mismatch': 'Le fichier relu sur le serveur diffère du vôtre. Envoyez-le à nouveau.',
+  'error.download-oversize': 'Le serveur a envoyé plus d’octets que la taille annoncée pour ce fichier : le téléchargement a été arrêté et rien n’a été conservé. Prévenez l’administrateur du serveur.',
+  'error.download-short': 'Le serveur a envoyé moins d’octets que la taille annoncée pour ce fichier : le téléchargement est incomplet et n’a pas été conservé. Réessayez.',
+  'error.local-sidecar-unreadable': 'Le fichier .hash choisi ne contient pas de valeur SHA-1 : rien n’a été envoyé. Refaites le fichier .hash.',
+  'error.read-back-refused': 'Le fichier a été envoyé, mais ce dossier ne permet pas de le relire : il n’a pas pu être vérifié. Déposez ici sans vérification par relecture.',
+  'error.digest-coverage': 'Impossible de prouver que la valeur SHA-1 correspond au fichier sur le serveur : le fichier n’est pas compté comme déposé. Envoyez-le à nouveau.',
+  'error.host-key-changed-on-reconnect': 'STOP : après la reconnexion, le serveur a présenté une autre identité qu’au début. Plus rien n’a été envoyé. Renseignez-vous auprès de l’administrateur du serveur avant de vous reconnecter.',
+  'error.exists-not-replaced': 'Un fichier de ce nom existe déjà sur le serveur ; il n’a pas été modifié.',
   'error.wrong-passphrase': 'Phrase secrète incorrecte.',
   'error.tampered': 'Ce fichier de clé a été modifié ou endommagé après son enregistrement. Utilisez votre copie de sauvegarde.',
   'error.unsupported': 'Ce type de fichier de clé ne peut pas être utilisé ici. Enregistrez à nouveau la clé avec un PuTTYgen récent (format PuTTY 3), ou créez une nouvelle clé sur cet écran.',
