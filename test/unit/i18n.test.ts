@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATALOGUES } from '../../web/src/i18n/catalogue/index.ts';
-import { detectLanguage, formatDuration, localeOf, translate, type MessageKey } from '../../web/src/i18n/index.ts';
+import { detectLanguage, formatDuration, localeOf, setLanguage, translate, type MessageKey } from '../../web/src/i18n/index.ts';
 import { formatMessage, messageArguments, PLURAL_CATEGORIES } from '../../web/src/i18n/message-format.ts';
+import { rateParts, speedText, timeLeftText } from '../../web/src/i18n/progress-text.ts';
 import { LANGUAGES, type Language } from '../../web/src/i18n/types.ts';
 
 /** The plural forms whole numbers take in a language (fr: one, other — "many" only from a million on). */
@@ -95,6 +96,18 @@ test('durations: seconds, minutes, hours', () => {
   assert.equal(formatDuration(185), '3 min 5 s');
   assert.equal(formatDuration(3900), '1 h 5 min');
   assert.equal(formatDuration(Infinity), '—');
+});
+
+test('no speed under a second, no time left before three seconds of data', () => {
+  setLanguage('nl');
+  // A tiny file done in 40 ms: no "Klaar · 5,7 kB/s".
+  assert.equal(speedText({ since: 0, now: 40, done: 230, total: 230 }), undefined);
+  assert.deepEqual(rateParts({ since: 0, now: 40, done: 230, total: 230 }), []);
+  // A slow start (a 7-second upload 0,5 s in): no "nog 56 min 8 s" yet.
+  assert.equal(timeLeftText({ since: 0, now: 500, done: 1_000, total: 7_000_000 }), 'resterende tijd wordt geschat…');
+  assert.equal(timeLeftText({ since: 0, now: 3_000, done: 3_000_000, total: 7_000_000 }), 'nog 4 s');
+  assert.deepEqual(rateParts({ since: 0, now: 2_000, done: 2_000_000, total: 7_000_000 }), ['1,0 MB/s', 'resterende tijd wordt geschat…']);
+  setLanguage('en');
 });
 
 test('language: stored choice, else the browser preference, else English', () => {

@@ -1,6 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, language, setLanguage, t, type Language } from './i18n/index.ts';
+import { Announcer } from './components/announcer.tsx';
 import { AskDialogHost } from './components/ask-dialog.tsx';
+import { moveFocus } from './components/focus.ts';
 import { SCREENS } from './screens/index.ts';
 import { applyUpdate, offlineState } from './services/service-worker.ts';
 
@@ -11,20 +13,45 @@ function currentScreenId(): string {
   return SCREENS.some((s) => s.id === id) ? id : (SCREENS[0]?.id ?? '');
 }
 
+/** The screen's heading, else the main region: where focus goes after navigating or skipping. */
+function focusMain(main: HTMLElement | null): void {
+  moveFocus(main?.querySelector<HTMLElement>('h2') ?? main);
+}
+
 export function App() {
   const [screenId, setScreenId] = useState(currentScreenId);
+  const main = useRef<HTMLElement>(null);
   useEffect(() => {
     const onHash = () => setScreenId(currentScreenId());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  useEffect(() => {
-    document.title = t('app.title');
-  }, [language.value]);
   const screen = SCREENS.find((s) => s.id === screenId) ?? SCREENS[0];
   const Screen = screen?.component;
+  useEffect(() => {
+    document.title = screen ? t('nav.screenTitle', { screen: t(screen.navKey) }) : t('app.title');
+  }, [language.value, screen?.id]);
+  // A new screen is like a new page: focus starts at its heading (not on the first load).
+  const shown = useRef(screen?.id);
+  useEffect(() => {
+    if (shown.current === screen?.id) return;
+    shown.current = screen?.id;
+    focusMain(main.current);
+  }, [screen?.id]);
   return (
     <div class="app">
+      <a
+        class="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(e) => {
+          // The address's #fragment is the router's: skip without changing it.
+          e.preventDefault();
+          focusMain(main.current);
+        }}
+      >
+        {t('nav.skip')}
+      </a>
       <header class="app-header">
         <div class="brand">
           <img src="/icons/icon-192.png" alt="" width={32} height={32} />
@@ -41,7 +68,7 @@ export function App() {
             onChange={(e) => setLanguage((e.currentTarget as HTMLSelectElement).value as Language)}
           >
             {LANGUAGES.map((l) => (
-              <option value={l} key={l}>
+              <option value={l} key={l} lang={l}>
                 {LANGUAGE_NAMES[l]}
               </option>
             ))}
@@ -60,10 +87,11 @@ export function App() {
           {t('offline.update')} <button onClick={applyUpdate}>{t('offline.reload')}</button>
         </div>
       )}
-      <main>{Screen && <Screen />}</main>
+      <main id="main" ref={main} tabIndex={-1}>{Screen && <Screen />}</main>
       <AskDialogHost />
+      <Announcer />
       <footer class="app-footer">
-        <span data-testid="offline-state">{offlineState.value === 'ready' ? t('offline.ready') : ''}</span>
+        <span data-testid="offline-state" role="status">{offlineState.value === 'ready' ? t('offline.ready') : ''}</span>
         <span>{t('common.privacy')}</span>
       </footer>
     </div>

@@ -2,16 +2,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HashAlgorithm } from '../../../core/hash/digest.ts';
 import { sidecarName, type SidecarStyle } from '../../../core/hash/sidecar.ts';
+import { announce } from '../components/announcer.tsx';
 import { FileDrop } from '../components/file-drop.tsx';
+import { useFocusOn } from '../components/focus.ts';
+import { LongValue } from '../components/long-value.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
-import { formatBytes, formatDuration, formatNumber, t } from '../i18n/index.ts';
+import { formatBytes, formatDuration, t } from '../i18n/index.ts';
+import { rateParts, speedText } from '../i18n/progress-text.ts';
 import { cancelBatch, clearBatch, overwriteSidecar, rows, startBatch, summary, warmUpPool, type HashRow } from '../services/hash-batch.ts';
 import { canWriteFolders } from '../services/local-files.ts';
 import { downloadBlob, sidecarBlob, zipSidecars } from '../services/sidecar-output.ts';
-
-function speed(bytes: number, ms: number): string {
-  return ms > 0 ? formatBytes((bytes / ms) * 1000) : '—';
-}
 
 function RowOutput({ row }: { row: HashRow }) {
   if (row.status !== 'done' || !row.sidecarContent) return null;
@@ -31,7 +31,7 @@ function RowOutput({ row }: { row: HashRow }) {
         </span>
       );
     case 'write-failed':
-      return <span class="error">{t('hash.out.writeFailed', { reason: row.outputError ?? '' })}</span>;
+      return <span class="error">{t('hash.out.writeFailed')}<Technical text={row.outputError} /></span>;
     case 'download':
       return (
         <button type="button" class="small" data-testid="download-one" title={name} aria-label={t('hash.out.downloadName', { name })} onClick={() => downloadBlob(name, sidecarBlob(row.sidecarContent!))}>
@@ -41,6 +41,11 @@ function RowOutput({ row }: { row: HashRow }) {
     default:
       return null;
   }
+}
+
+/** The browser's own words about a file it could not read or write: a technical detail, apart. */
+function Technical({ text }: { text?: string | undefined }) {
+  return text ? <span class="technical">{t('common.labelValue', { label: t('error.tech.label'), value: text })}</span> : null;
 }
 
 function statusText(row: HashRow): string {
@@ -54,27 +59,35 @@ function statusText(row: HashRow): string {
     case 'cancelled':
       return t('hash.status.cancelled');
     case 'error':
-      return t('hash.status.error', { reason: row.error ?? '' });
+      return t('hash.status.error');
   }
 }
 
 function Overall({ now }: { now: number }) {
   const list = rows.value;
   const sum = summary.value;
-  if (!sum || list.length === 0) return null;
+  const finished = sum?.finishedAt;
+  // Focus goes to the outcome when a batch starts (the pick buttons are disabled meanwhile) and ends.
+  const focusRef = useFocusOn<HTMLParagraphElement>(sum ? `${sum.startedAt}:${finished ?? ''}` : null);
   const total = list.reduce((a, r) => a + r.size, 0);
   const done = list.reduce((a, r) => a + (r.status === 'done' ? r.size : r.bytesDone), 0);
-  const finished = list.filter((r) => r.status === 'done').length;
-  const end = sum.finishedAt ?? now;
-  const elapsed = end - sum.startedAt;
-  const rate = elapsed > 0 ? (done / elapsed) * 1000 : 0;
-  const text = sum.finishedAt
-    ? t('hash.overallDone', { done: finished, total: list.length, bytes: formatBytes(total), seconds: formatNumber(elapsed / 1000, 1), speed: speed(done, elapsed) })
-    : t('hash.overall', { done: finished, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}`, speed: speed(done, elapsed), left: formatDuration(rate > 0 ? (total - done) / rate : Infinity) });
+  const filesDone = list.filter((r) => r.status === 'done').length;
+  const text = !sum
+    ? ''
+    : finished
+      ? [t('hash.overallDone', { done: filesDone, total: list.length, bytes: formatBytes(total), duration: formatDuration((finished - sum.startedAt) / 1000) }), ...rateParts({ since: sum.startedAt, now: finished, done, total })].join(' · ')
+      : [t('hash.overall', { done: filesDone, total: list.length, bytes: `${formatBytes(done)} / ${formatBytes(total)}` }), ...rateParts({ since: sum.startedAt, now, done, total })].join(' · ');
+  useEffect(() => {
+    if (sum && !finished) announce(t('hash.announce.start', { n: list.length }));
+  }, [sum?.startedAt]);
+  useEffect(() => {
+    if (finished) announce(text);
+  }, [finished]);
+  if (!sum || list.length === 0) return null;
   return (
-    <div class="overall" data-testid="hash-overall" data-finished={sum.finishedAt ? 'true' : 'false'}>
+    <div class="overall" data-testid="hash-overall" data-finished={finished ? 'true' : 'false'}>
       <ProgressBar done={done} total={total} label={t('hash.col.progress')} />
-      <p role="status">{text}</p>
+      <p ref={focusRef} tabIndex={-1} data-testid="hash-outcome">{text}</p>
       {sum.skippedSidecars > 0 && <p class="hint">{t('hash.skippedSidecars', { n: sum.skippedSidecars })}</p>}
     </div>
   );
@@ -158,16 +171,17 @@ export function HashScreen() {
             </thead>
             <tbody>
               {rows.value.map((row) => {
-                const elapsed = (row.finishedAt ?? now) - (row.startedAt ?? now);
+                const speed = row.status === 'hashing' || row.status === 'done' ? speedText({ since: row.startedAt ?? now, now: row.finishedAt ?? now, done: row.bytesDone, total: row.size }) : undefined;
                 return (
                   <tr key={row.id} data-testid="hash-row" data-name={row.name} data-status={row.status}>
                     <td class="name" title={row.path}>{row.path}</td>
                     <td class="num">{formatBytes(row.size)}</td>
                     <td class="progress-cell">
                       <ProgressBar done={row.status === 'done' ? row.size : row.bytesDone} total={row.size} label={row.name} />
-                      <span class="hint">{statusText(row)}{row.status === 'hashing' || row.status === 'done' ? ` · ${speed(row.bytesDone, elapsed)}/s` : ''}</span>
+                      <span class="hint">{statusText(row)}{speed ? ` · ${speed}` : ''}</span>
+                      {row.status === 'error' && <Technical text={row.error} />}
                     </td>
-                    <td class="digest" data-testid="hash-hex">{row.hex ?? ''}</td>
+                    <td class="digest" data-testid="hash-hex">{row.hex ? <LongValue value={row.hex} /> : ''}</td>
                     <td><RowOutput row={row} /></td>
                   </tr>
                 );

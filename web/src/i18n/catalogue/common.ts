@@ -25,6 +25,11 @@ const en = {
   'common.actions': 'Actions',
   'common.privacy': 'Files never leave this PC unencrypted: hashing runs in your browser.',
   'common.labelValue': '{label}: {value}',
+  'nav.skip': 'Skip to the content',
+  'nav.screenTitle': '{screen} — SFTP Courier',
+  'progress.speed': '{speed}/s',
+  'progress.left': '{left} left',
+  'progress.estimating': 'estimating the time left…',
 };
 
 const nl: Translations<typeof en> = {
@@ -50,6 +55,11 @@ const nl: Translations<typeof en> = {
   'common.actions': 'Acties',
   'common.privacy': 'Bestanden verlaten deze pc nooit onversleuteld: de hash wordt in uw browser berekend.',
   'common.labelValue': '{label}: {value}',
+  'nav.skip': 'Naar de inhoud',
+  'nav.screenTitle': '{screen} — SFTP Courier',
+  'progress.speed': '{speed}/s',
+  'progress.left': 'nog {left}',
+  'progress.estimating': 'resterende tijd wordt geschat…',
 };
 
 const fr: Translations<typeof en> = {
@@ -75,6 +85,11 @@ const fr: Translations<typeof en> = {
   'common.actions': 'Actions',
   'common.privacy': 'Les fichiers ne quittent jamais ce PC en clair : le hachage se fait dans votre navigateur.',
   'common.labelValue': '{label} : {value}',
+  'nav.skip': 'Aller au contenu',
+  'nav.screenTitle': '{screen} — SFTP Courier',
+  'progress.speed': '{speed}/s',
+  'progress.left': 'reste {left}',
+  'progress.estimating': 'estimation du temps restant…',
 };
 
 export const common = { en, nl, fr };
