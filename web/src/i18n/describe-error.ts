@@ -41,9 +41,13 @@ function fact(label: MessageKey, v: unknown): ErrorFact[] {
   return value ? [{ label: t(label), value }] : [];
 }
 
+function bytesFact(label: MessageKey, v: unknown): ErrorFact[] {
+  return typeof v === 'number' ? [{ label: t(label), value: t('common.bytes', { n: v }) }] : [];
+}
+
 const NEGOTIATION = new Set(['no-common-kex', 'no-common-host-key', 'no-common-cipher', 'no-common-mac']);
 /** Codes whose English message says more than the translated text and helps the help desk. */
-const MESSAGE_IS_TECHNICAL = new Set(['error', 'protocol-error', 'unsupported', 'malformed', 'key-job-failed', 'worker-failed']);
+const MESSAGE_IS_TECHNICAL = new Set(['error', 'protocol-error', 'unsupported', 'malformed', 'key-job-failed', 'worker-failed', 'digest-coverage']);
 
 function gatewayKey(error: CodedError): MessageKey | undefined {
   const d = error.details ?? {};
@@ -67,17 +71,19 @@ export function errorView(error: CodedError): ErrorView {
     case 'host-key-rejected':
       facts.push(...fact('error.fact.shown', d.fingerprint && `${text(d.algorithm)} ${text(d.fingerprint)}`.trim()));
       break;
+    case 'host-key-changed-on-reconnect':
+      facts.push(...fact('error.fact.shown', d.after), ...fact('error.fact.expected', d.before));
+      break;
     case 'local-sidecar-mismatch':
       facts.push(...fact('error.fact.sidecar', d.expected), ...fact('error.fact.local', d.actual));
       break;
     case 'read-back-mismatch':
       facts.push(...fact('error.fact.remote', d.actual), ...fact('error.fact.local', d.expected));
       break;
-    case 'no-such-file':
-    case 'permission-denied':
-    case 'target-exists':
     case 'size-mismatch':
-      facts.push(...fact('error.fact.path', d.path));
+    case 'download-oversize':
+    case 'download-short':
+      facts.push(...bytesFact('error.fact.sizeExpected', d.expectedBytes), ...bytesFact('error.fact.sizeActual', d.actualBytes));
       break;
   }
   if (NEGOTIATION.has(error.code) && (d.server !== undefined || d.client !== undefined)) {

@@ -103,6 +103,8 @@ const en = {
   'error.tech.label': 'Technical details',
   'error.tech.offers': 'server: {server} · SFTP Courier: {client}',
   'error.tech.serverSaid': 'the server said: “{message}”',
+  'error.fact.sizeExpected': 'Expected size',
+  'error.fact.sizeActual': 'Size on the server',
 } satisfies ErrorTexts & Record<string, string>;
 
 const nl: Translations<typeof en> = {
@@ -182,6 +184,8 @@ const nl: Translations<typeof en> = {
   'error.tech.label': 'Technische details',
   'error.tech.offers': 'server: {server} · SFTP Courier: {client}',
   'error.tech.serverSaid': 'de server meldde: “{message}”',
+  'error.fact.sizeExpected': 'Verwachte grootte',
+  'error.fact.sizeActual': 'Grootte op de server',
 };
 
 const fr: Translations<typeof en> = {
@@ -217,12 +221,12 @@ const fr: Translations<typeof en> = {
   'error.source-too-short': 'Le fichier local a changé depuis le transfert interrompu. Envoyez-le à nouveau depuis le début.',
   'error.local-sidecar-mismatch': 'Le fichier .hash choisi ne correspond pas à ce fichier de données : rien n’a été envoyé. Refaites le fichier .hash, ou vérifiez que vous avez choisi le bon fichier de données.',
   'error.read-back-mismatch': 'Le fichier relu sur le serveur diffère du vôtre. Envoyez-le à nouveau.',
-  'error.download-oversize': 'Le serveur a envoyé plus d’octets que la taille annoncée pour ce fichier : le téléchargement a été arrêté et rien n’a été conservé. Prévenez l’administrateur du serveur.',
+  'error.download-oversize': 'Le serveur a envoyé plus d’octets que la taille annoncée pour ce fichier : le téléchargement a été arrêté et rien n’a été conservé. Prévenez l’opérateur du serveur.',
   'error.download-short': 'Le serveur a envoyé moins d’octets que la taille annoncée pour ce fichier : le téléchargement est incomplet et n’a pas été conservé. Réessayez.',
   'error.local-sidecar-unreadable': 'Le fichier .hash choisi ne contient pas de valeur SHA-1 : rien n’a été envoyé. Refaites le fichier .hash.',
-  'error.read-back-refused': 'Le fichier a été envoyé, mais ce dossier ne permet pas de le relire : il n’a pas pu être vérifié. Déposez ici sans vérification par relecture.',
-  'error.digest-coverage': 'Impossible de prouver que la valeur SHA-1 correspond au fichier sur le serveur : le fichier n’est pas compté comme déposé. Envoyez-le à nouveau.',
-  'error.host-key-changed-on-reconnect': 'STOP : après la reconnexion, le serveur a présenté une autre identité qu’au début. Plus rien n’a été envoyé. Renseignez-vous auprès de l’administrateur du serveur avant de vous reconnecter.',
+  'error.read-back-refused': 'Le fichier a été envoyé, mais ce dossier ne permet pas de le relire : il n’a pas pu être vérifié. Livrez ici sans vérification par relecture.',
+  'error.digest-coverage': 'Impossible de prouver que la valeur SHA-1 correspond au fichier sur le serveur : le fichier n’est pas compté comme livré. Envoyez-le à nouveau.',
+  'error.host-key-changed-on-reconnect': 'STOP : après la reconnexion, le serveur a présenté une autre identité qu’au début. Plus rien n’a été envoyé. Renseignez-vous auprès de l’opérateur du serveur avant de vous reconnecter.',
   'error.exists-not-replaced': 'Un fichier de ce nom existe déjà sur le serveur ; il n’a pas été modifié.',
   'error.wrong-passphrase': 'Phrase secrète incorrecte.',
   'error.tampered': 'Ce fichier de clé a été modifié ou endommagé après son enregistrement. Utilisez votre copie de sauvegarde.',
@@ -261,6 +265,8 @@ const fr: Translations<typeof en> = {
   'error.tech.label': 'Détails techniques',
   'error.tech.offers': 'serveur : {server} · SFTP Courier : {client}',
   'error.tech.serverSaid': 'le serveur a répondu : « {message} »',
+  'error.fact.sizeExpected': 'Taille attendue',
+  'error.fact.sizeActual': 'Taille sur le serveur',
 };
 
 export const errors = { en, nl, fr };
