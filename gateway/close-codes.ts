@@ -29,6 +29,14 @@ export const GATEWAY_CLOSE = {
   badRequest: { code: 4400, reason: 'bad-request', meaning: 'The relay request must name a configured target id and nothing else.' },
   /** The target's name resolves to a loopback, private, link-local or metadata address. */
   targetForbidden: { code: 4403, reason: 'target-forbidden', meaning: 'The target resolves to an address the gateway may not reach.' },
+  /** The client's address is in no range of `allowClients` (or of the target's own list). */
+  clientNotAllowed: { code: 4406, reason: 'client-not-allowed', meaning: 'This gateway does not accept connections from your network.' },
+  /** `requireIdentity` is on and no trusted proxy named the user. */
+  signInRequired: { code: 4401, reason: 'sign-in-required', meaning: 'This gateway needs you to sign in (through its proxy) first.' },
+  /** Too many relays from this client network ended the way failed logins do: wait (back-off). */
+  tooManyAttempts: { code: 4431, reason: 'too-many-attempts', meaning: 'Too many failed login attempts from your network; wait a few minutes.' },
+  /** This target gets too many new or failed-looking relays (from all clients together): wait. */
+  targetRateLimited: { code: 4432, reason: 'target-rate-limited', meaning: 'Too many connection attempts to this server right now; wait a minute.' },
   /** No target with that id in the gateway's configuration. */
   unknownTarget: { code: 4404, reason: 'unknown-target', meaning: 'The gateway has no target with this id.' },
   /** No data either way for longer than the idle timeout. */

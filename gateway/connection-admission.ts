@@ -1,8 +1,10 @@
-// Whether a new relay may start: a per-address token bucket for the connection rate, and counts
-// of live relays per address and in total. Every attempt costs a token, even one that is later
-// refused for another reason, so probing target ids is rate limited too.
+// Whether a new relay may start: a per-client token bucket for the connection rate, and counts
+// of live relays per client and in total. Every attempt costs a token, even one that is later
+// refused for another reason, so probing target ids is rate limited too. A client is its IPv4
+// address or its IPv6 /64: one subscriber holds a whole /64.
 import type { GatewayCloseName } from './close-codes.ts';
 import type { GatewayLimits } from './config.ts';
+import { clientNetwork } from './ip-address.ts';
 
 interface Bucket {
   tokens: number;
@@ -25,7 +27,8 @@ export class ConnectionAdmission {
   }
 
   /** Spends a token; false when the address is over its connection rate. */
-  takeToken(address: string): boolean {
+  takeToken(client: string): boolean {
+    const address = clientNetwork(client);
     const t = this.now();
     const b = this.buckets.get(address) ?? { tokens: this.limits.connectBurst, updatedMs: t };
     b.tokens = Math.min(this.limits.connectBurst, b.tokens + ((t - b.updatedMs) * this.limits.connectsPerMinute) / 60_000);
@@ -37,7 +40,8 @@ export class ConnectionAdmission {
   }
 
   /** Counts a live relay; returns the refusal when a limit is reached (nothing counted then). */
-  enter(address: string): GatewayCloseName | null {
+  enter(client: string): GatewayCloseName | null {
+    const address = clientNetwork(client);
     const mine = this.live.get(address) ?? 0;
     if (mine >= this.limits.maxConnectionsPerAddress) return 'tooManyFromAddress';
     if (this.total >= this.limits.maxConnections) return 'gatewayBusy';
@@ -46,7 +50,8 @@ export class ConnectionAdmission {
     return null;
   }
 
-  leave(address: string): void {
+  leave(client: string): void {
+    const address = clientNetwork(client);
     const mine = this.live.get(address) ?? 0;
     if (mine <= 1) this.live.delete(address);
     else this.live.set(address, mine - 1);

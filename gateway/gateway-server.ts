@@ -1,11 +1,17 @@
 // The gateway's one HTTP(S) server: the built PWA, /healthz, /api/targets and the /relay
-// WebSocket endpoint, with graceful shutdown. Started by main.ts and by tests.
+// WebSocket endpoint, with graceful shutdown. Started by main.ts and by tests. Before any request
+// is read, connections are capped and must send their headers within headerTimeoutMs.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { networkInterfaces } from 'node:os';
-import { DEFAULT_LIMITS, type GatewayLimits, type RelayTarget } from './config.ts';
+import { AddressList, LOOPBACK_ONLY } from './address-list.ts';
+import { isForwarded, peerAddress } from './client-address.ts';
+import { DEFAULT_LIMITS, DEFAULT_LOGIN_BRAKES, type GatewayLimits, type LoginBrakeConfig, type RelayTarget } from './config.ts';
 import { stdoutEventLog, type GatewayEventLog } from './event-log.ts';
-import { RelayEndpoint, type RelayEndpointStats } from './relay-endpoint.ts';
+import { isLoopback } from './ip-address.ts';
+import { PendingConnections } from './pending-connections.ts';
+import { RefusalLog } from './refusal-log.ts';
+import { clientMayUse, RelayEndpoint, type ClientPolicy, type RelayEndpointStats } from './relay-endpoint.ts';
 import type { LookupAll } from './relay.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createStaticSite } from './static-site.ts';
@@ -18,7 +24,13 @@ export interface GatewayOptions {
   /** Origins allowed to open relays; default: the gateway's own origin(s). */
   allowedOrigins?: string[];
   trustProxy?: boolean | number;
+  /** Client ranges that may relay; default loopback only (127.0.0.0/8, ::1). */
+  allowClients?: string[];
+  identityHeader?: string;
+  trustedProxies?: string[];
+  requireIdentity?: boolean;
   limits?: Partial<GatewayLimits>;
+  loginBrakes?: Partial<LoginBrakeConfig>;
   shutdownGraceMs?: number;
   /** PEM certificate chain and key: serve https + wss and send HSTS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -70,19 +82,46 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const targets = new Map(Object.entries(options.targets ?? {}));
   const site = createStaticSite(options.webRoot, { tls });
   let origins: ReadonlySet<string> = new Set(options.allowedOrigins ?? []);
-  const endpoint = new RelayEndpoint({ targets, allowedOrigins: () => origins, trustProxy: options.trustProxy ?? false, limits, log, lookup: options.lookup });
+  const targetClients = new Map<string, AddressList>();
+  for (const [id, t] of targets) if (t.allowClients) targetClients.set(id, AddressList.parse(t.allowClients, `target "${id}".allowClients`));
+  const policy: ClientPolicy = {
+    trustProxy: options.trustProxy ?? false,
+    allowClients: AddressList.parse(options.allowClients ?? LOOPBACK_ONLY, 'allowClients'),
+    targetClients,
+    identityHeader: options.identityHeader,
+    trustedProxies: AddressList.parse(options.trustedProxies ?? [], 'trustedProxies'),
+    requireIdentity: options.requireIdentity ?? false,
+  };
+  const refusals = new RefusalLog(log);
+  const endpoint = new RelayEndpoint({ targets, allowedOrigins: () => origins, policy, limits, loginBrakes: { ...DEFAULT_LOGIN_BRAKES, ...options.loginBrakes }, log, refusals, lookup: options.lookup });
+  const pending = new PendingConnections(limits, refusals);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return json(res, 200, { ok: true, relays: endpoint.liveRelays }, tls);
+    if (path === '/healthz') {
+      // Load balancers need only the status; how busy the gateway is stays on this computer.
+      if (!isLoopback(peerAddress(req)) || isForwarded(req)) return json(res, 200, { ok: true }, tls);
+      return json(res, 200, { ok: true, relays: endpoint.liveRelays, pendingConnections: pending.count, braking: endpoint.brakes.braking() }, tls);
+    }
     if (path === '/api/targets') {
-      // Ids, labels and expected host keys only: where a target lives is the gateway's business.
-      const list = [...targets].map(([id, t]) => ({ id, label: t.label, hostKeyFingerprints: t.hostKeyFingerprints }));
+      // Ids, labels and expected host keys only, of the targets this client may use: where a
+      // target lives, and who else it serves, is the gateway's business.
+      const client = endpoint.clientOf(req);
+      const list = [...targets].filter(([id]) => clientMayUse(policy, id, client)).map(([id, t]) => ({ id, label: t.label, hostKeyFingerprints: t.hostKeyFingerprints }));
       return json(res, 200, { targets: list }, tls);
     }
     void site(req, res);
   };
-  const server: Server = tls ? createHttpsServer({ cert: options.tls?.cert, key: options.tls?.key }, onRequest) : createHttpServer(onRequest);
+  const timeouts = {
+    headersTimeout: limits.headerTimeoutMs,
+    requestTimeout: Math.max(limits.headerTimeoutMs, 300_000),
+    // How often Node checks those timeouts (its default, 30 s, would let slow sockets live on).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headerTimeoutMs / 4))),
+  };
+  const server: Server = tls
+    ? createHttpsServer({ cert: options.tls?.cert, key: options.tls?.key, handshakeTimeout: limits.headerTimeoutMs, ...timeouts }, onRequest)
+    : createHttpServer(timeouts, onRequest);
+  pending.attach(server);
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => endpoint.handleUpgrade(req, socket, head));
   server.on('clientError', (_err, socket) => socket.destroy());
 
@@ -107,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await endpoint.drain(graceMs);
       server.closeAllConnections();
       await closed;
+      refusals.close();
       log({ event: 'gateway-stopped' });
     })();
     return stopping;

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 
   let demo: RunningDemoServer | null = null;
   if (config.demo.enabled) {
-    demo = await startDemoServer({ port: config.demo.port, dataDir: resolve(config.demo.dataDir), username: config.demo.username, password: config.demo.password });
+    demo = await startDemoServer({ port: config.demo.port, dataDir: resolve(config.demo.dataDir), username: config.demo.username, password: config.demo.password, maxAuthTries: config.demo.maxAuthTries });
     const t = config.targets[config.demo.targetId];
     // The gateway knows the demo's real port and host key: the target and its pin follow them.
     config.targets[config.demo.targetId] = {
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       port: demo.port,
       hostKeyFingerprints: [demo.hostKeyFingerprint],
       local: true,
+      ...(t?.allowClients ? { allowClients: t.allowClients } : {}),
     };
   }
 
@@ -53,7 +54,12 @@ async function main(): Promise<void> {
     targets: config.targets,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    allowClients: config.allowClients,
+    identityHeader: config.identityHeader,
+    trustedProxies: config.trustedProxies,
+    requireIdentity: config.requireIdentity,
     limits: config.limits,
+    loginBrakes: config.loginBrakes,
     shutdownGraceMs: config.shutdownGraceMs,
     tls: certPath && keyPath ? { cert: readFileSync(certPath), key: readFileSync(keyPath) } : undefined,
   });

@@ -1,6 +1,8 @@
 // One relay: a WebSocket from the browser joined to a TCP connection to one configured target.
 // The bytes are SSH ciphertext; the gateway never looks inside them and never logs them. Flow
-// control runs both ways so a slow side stalls the fast one instead of growing memory here.
+// control runs both ways so a slow side stalls the fast one instead of growing memory here. A
+// WebSocket ping every heartbeatMs finds a browser that went away, even while its side is paused
+// (a paused socket is not read, so only a write notices that the peer is gone).
 import type { LookupAddress } from 'node:dns';
 import { connect, type Socket } from 'node:net';
 import type { WebSocket, RawData } from 'ws';
@@ -8,6 +10,7 @@ import { forbiddenReason } from './address-policy.ts';
 import { GATEWAY_CLOSE, type GatewayCloseName } from './close-codes.ts';
 import type { GatewayLimits, RelayTarget } from './config.ts';
 import type { GatewayEventLog } from './event-log.ts';
+import type { RelayOutcome } from './login-brakes.ts';
 
 export type LookupAll = (host: string) => Promise<LookupAddress[]>;
 
@@ -28,6 +31,8 @@ export interface RelayOptions {
   client: string;
   targetId: string;
   target: RelayTarget;
+  /** The signed-in user a trusted proxy named, if any: logged with every relay. */
+  identity?: string;
   limits: GatewayLimits;
   log: GatewayEventLog;
   lookup: LookupAll;
@@ -54,6 +59,10 @@ export class Relay {
   private finished!: () => void;
   private readonly timers: NodeJS.Timeout[] = [];
   private idleTimer: NodeJS.Timeout | null = null;
+  private opened = false;
+  private pongSeen = true;
+  private clientGone = false;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly ws: WebSocket,
@@ -67,6 +76,8 @@ export class Relay {
     ws.on('error', () => {
       // ws closes the socket itself; 'close' follows.
     });
+    ws.on('pong', () => (this.pongSeen = true));
+    this.heartbeat = setInterval(() => this.beat(), options.limits.heartbeatMs);
     this.timers.push(setTimeout(() => this.end('sessionTooLong', 'gateway'), Math.min(options.limits.maxSessionMs, 2 ** 31 - 1)));
     this.idleTimer = setTimeout(() => this.end('idleTimeout', 'gateway'), Math.min(options.limits.idleTimeoutMs, 2 ** 31 - 1));
     this.timers.push(this.idleTimer);
@@ -103,8 +114,27 @@ export class Relay {
     if (name === 'goingAway') this.timers.push(setTimeout(() => this.ws.terminate(), 5_000));
   }
 
+  /** What the login brakes look at once the relay is over. */
+  outcome(): RelayOutcome {
+    return { opened: this.opened, durationMs: Date.now() - this.started, bytes: this.bytesToTarget + this.bytesToClient, closedBy: this.closedBy };
+  }
+
   private touch(): void {
     this.idleTimer?.refresh();
+  }
+
+  private beat(): void {
+    if (this.phase === 'closed') return;
+    // A pong (or any message) since the last ping shows the browser is there. While its side is
+    // paused we read nothing, pongs included; the ping itself then is the probe: writing to a
+    // peer that is gone fails within a ping or two and ws reports the close.
+    if (!this.pongSeen && !this.ws.isPaused) {
+      this.clientGone = true;
+      this.ws.terminate();
+      return;
+    }
+    this.pongSeen = false;
+    this.ws.ping();
   }
 
   private async open(): Promise<void> {
@@ -170,7 +200,8 @@ export class Relay {
   private onConnected(socket: Socket, address: string): void {
     this.tcp = socket;
     this.phase = 'open';
-    this.options.log({ event: 'relay-open', id: this.options.id, client: this.options.client, target: this.options.targetId, address, port: this.options.target.port });
+    this.opened = true;
+    this.options.log({ event: 'relay-open', id: this.options.id, client: this.options.client, identity: this.options.identity, target: this.options.targetId, address, port: this.options.target.port });
     socket.on('data', (chunk: Buffer) => this.fromTarget(chunk));
     socket.on('drain', () => {
       if (this.wsPausedForTarget) {
@@ -190,6 +221,7 @@ export class Relay {
 
   private fromClient(data: RawData, isBinary: boolean): void {
     if (this.phase === 'closing' || this.phase === 'closed') return;
+    this.pongSeen = true;
     if (!isBinary) return this.end('binaryOnly', 'gateway');
     // With the server's default binaryType the message is one Buffer; no copy needed.
     const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
@@ -228,11 +260,12 @@ export class Relay {
 
   private onWsClose(code: number, reason: string): void {
     for (const t of this.timers) clearTimeout(t);
+    clearInterval(this.heartbeat);
     this.attempting?.destroy();
     if (this.phase !== 'closing') {
-      // The client closed first: let what it sent reach the target, then end the TCP side.
+      // The client closed first (or vanished): let what it sent reach the target, then end the TCP side.
       this.closeCode = code;
-      this.closeReason = reason;
+      this.closeReason = this.clientGone ? 'client-gone' : reason;
       this.closedBy = 'client';
       const tcp = this.tcp;
       if (tcp) {
@@ -248,6 +281,7 @@ export class Relay {
       event: 'relay-close',
       id: this.options.id,
       client: this.options.client,
+      identity: this.options.identity,
       target: this.options.targetId,
       bytesToTarget: this.bytesToTarget,
       bytesToClient: this.bytesToClient,

@@ -14,6 +14,8 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), hid=(), display-capture=(), browsing-topics=()';
+
 export function securityHeaders(tls: boolean): Record<string, string> {
   const headers: Record<string, string> = {
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -22,7 +24,8 @@ export function securityHeaders(tls: boolean): Record<string, string> {
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Resource-Policy': 'same-origin',
-    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()',
+    // Only features Chromium knows: an unknown one is a console warning on every page load.
+    'Permissions-Policy': PERMISSIONS_POLICY,
   };
   if (tls) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
   return headers;

@@ -1,9 +1,11 @@
 // Serves the built PWA: right MIME types, hashed assets cached for ever, index.html and the
-// service worker never cached, security headers on everything.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// service worker never cached, security headers on everything. Only files whose real path (all
+// symlinks resolved) lies inside the web root's real path are served.
+import { constants, createReadStream } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { securityHeaders } from './security-headers.ts';
 
 const MIME: Record<string, string> = {
@@ -52,16 +54,25 @@ export function createStaticSite(root: string, options: { tls: boolean }) {
       return;
     }
     try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
+      const [realRoot, real] = await Promise.all([realpath(base), realpath(file)]);
+      if (!real.startsWith(realRoot + sep)) throw new Error('outside the web root');
+      // Open the resolved path and serve from that handle: what was checked is what is sent.
+      const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        await handle.close();
+        throw new Error('not a file');
+      }
       res.writeHead(200, {
         ...headers,
         'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
         'Content-Length': String(info.size),
         'Cache-Control': cacheControlFor(urlPath),
       });
-      if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      if (req.method === 'HEAD') {
+        await handle.close();
+        res.end();
+      } else pipeline(createReadStream('', { fd: handle }), res, () => undefined);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' }).end('Not found');
     }

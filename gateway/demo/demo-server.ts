@@ -1,6 +1,7 @@
 // The embedded demo SFTP server (`npm start`): ssh2's Server on 127.0.0.1 only, a persistent
-// host key, one account (password, or any public key in the authorized_keys folder) and a
-// sandbox where, as at RIVM, uploads go into incoming/.
+// host key, one account (password, or any public key in the authorized_keys folder), a few
+// authentication attempts per connection (like OpenSSH's MaxAuthTries) and a sandbox where, as at
+// RIVM, uploads go into incoming/.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,8 @@ export interface DemoServerOptions {
   dataDir: string;
   username: string;
   password: string;
+  /** Failed authentication attempts per connection before it is closed; default 3. */
+  maxAuthTries?: number;
 }
 
 export interface RunningDemoServer {
@@ -49,25 +52,41 @@ export async function startDemoServer(options: DemoServerOptions): Promise<Runni
   mkdirSync(keysDir, { recursive: true });
   const clients = new Set<Connection>();
 
-  const authenticate = (ctx: AuthContext) => {
-    const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
-    if (ctx.username !== options.username) return ctx.reject(methods);
-    if (ctx.method === 'password') return sameSecret(ctx.password, options.password) ? ctx.accept() : ctx.reject(methods);
+  const maxAuthTries = options.maxAuthTries ?? 3;
+  const methods: ('password' | 'publickey')[] = ['publickey', 'password'];
+
+  /** true: accepted; false: refused (a failed attempt); 'none': the "none" probe, which OpenSSH does not count. */
+  const verdict = (ctx: AuthContext): boolean | 'none' => {
+    if (ctx.method === 'none') return 'none';
+    if (ctx.username !== options.username) return false;
+    if (ctx.method === 'password') return sameSecret(ctx.password, options.password);
     if (ctx.method === 'publickey') {
       const key = loadAuthorizedKeys(keysDir).find((k) => k.getPublicSSH().equals(ctx.key.data));
-      if (!key) return ctx.reject(methods);
+      if (!key) return false;
       // Without a signature the client only asks whether this key would do.
-      if (!ctx.signature || !ctx.blob) return ctx.accept();
-      return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(methods);
+      if (!ctx.signature || !ctx.blob) return true;
+      return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true;
     }
-    return ctx.reject(methods);
+    return false;
+  };
+
+  const authenticator = (client: Connection) => {
+    let failures = 0;
+    return (ctx: AuthContext) => {
+      const v = verdict(ctx);
+      if (v === true) return ctx.accept();
+      ctx.reject(methods);
+      // Like OpenSSH's MaxAuthTries: after a few failures the connection is closed, so every
+      // further guess costs a new connection (which the gateway can see and brake).
+      if (v === false && ++failures >= maxAuthTries) client.end();
+    };
   };
 
   const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: 'SFTPCourierDemo' }, (client) => {
     clients.add(client);
     client.on('error', () => client.end());
     client.on('close', () => clients.delete(client));
-    client.on('authentication', authenticate);
+    client.on('authentication', authenticator(client));
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();

@@ -137,7 +137,7 @@ test('refused: a message over maxMessageBytes (1009)', async () => {
 });
 
 test('refused: over the per-address limit, while another address still gets in (trusted proxy)', async () => {
-  const g = await gateway({ limits: { maxConnectionsPerAddress: 2 }, trustProxy: true });
+  const g = await gateway({ limits: { maxConnectionsPerAddress: 2 }, trustProxy: true, allowClients: ['198.51.100.0/24'] });
   const from = (ip: string) => openRelay(g.url, 'target=ok', { headers: { 'X-Forwarded-For': `203.0.113.9, ${ip}` } });
   const live = [from('198.51.100.1'), from('198.51.100.1')];
   await connected(live);
@@ -156,7 +156,7 @@ test('X-Forwarded-For is ignored unless trustProxy is set', async () => {
 });
 
 test('refused: over the total limit (gateway busy)', async () => {
-  const g = await gateway({ limits: { maxConnections: 2 }, trustProxy: true });
+  const g = await gateway({ limits: { maxConnections: 2 }, trustProxy: true, allowClients: ['198.51.100.0/24'] });
   const live = ['198.51.100.1', '198.51.100.2'].map((ip) => openRelay(g.url, 'target=ok', { headers: { 'X-Forwarded-For': ip } }));
   await connected(live);
   await noNewConnection(() => expectClose(openRelay(g.url, 'target=ok', { headers: { 'X-Forwarded-For': '198.51.100.3' } }), 'gatewayBusy'));

@@ -3,36 +3,16 @@
 // config mistake stops it at start with a clear message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_CLOSE } from '../../gateway/close-codes.ts';
 import { closeOf, openRelay, opened, startTcpPeer, waitFor, type TcpPeer } from '../support/gateway-peers.ts';
+import { spawnGateway, type GatewayProcess } from '../support/gateway-process.ts';
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-async function spawnGateway(peer: TcpPeer, shutdownGraceMs: number): Promise<Child> {
-  const dir = mkdtempSync(join(tmpdir(), 'courier-gw-'));
-  const config = join(dir, 'gateway.config.json');
-  writeFileSync(config, JSON.stringify({ targets: { echo: { host: '127.0.0.1', port: peer.port, label: 'echo', local: true } }, shutdownGraceMs, webRoot: dir, demo: { enabled: false } }));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts', '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<number | null>((ok) => proc.once('exit', (code) => ok(code)));
-  const killOnExit = () => proc.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exit.then(() => process.removeListener('exit', killOnExit));
-  await waitFor(() => /open (http\S+)/.test(out) || proc.exitCode !== null, 'the gateway to start', 30_000);
-  const url = /open (http\S+)/.exec(out)?.[1];
-  assert.ok(url, `gateway did not start:\n${out}`);
-  return { proc, url, output: () => out, exit };
+function gatewayFor(peer: TcpPeer, shutdownGraceMs: number): Promise<GatewayProcess> {
+  return spawnGateway({ targets: { echo: { host: '127.0.0.1', port: peer.port, label: 'echo', local: true } }, shutdownGraceMs });
 }
 
 function echoOnce(ws: import('ws').WebSocket, text: string): Promise<string> {
@@ -44,7 +24,7 @@ function echoOnce(ws: import('ws').WebSocket, text: string): Promise<string> {
 
 test('SIGTERM: a live relay keeps working, new connections are refused, exit 0 once it ends', async () => {
   const peer = await startTcpPeer();
-  const gw = await spawnGateway(peer, 30_000);
+  const gw = await gatewayFor(peer, 30_000);
   try {
     const ws = openRelay(gw.url, 'target=echo');
     await opened(ws);
@@ -57,14 +37,14 @@ test('SIGTERM: a live relay keeps working, new connections are refused, exit 0 o
     assert.equal(await gw.exit, 0);
     assert.match(gw.output(), /"event":"relay-close"/);
   } finally {
-    gw.proc.kill('SIGKILL');
+    if (gw.proc.exitCode === null) gw.proc.kill('SIGTERM');
     await peer.close();
   }
 });
 
 test('SIGTERM: relays still open after the grace period are closed as going away, exit 0', async () => {
   const peer = await startTcpPeer();
-  const gw = await spawnGateway(peer, 300);
+  const gw = await gatewayFor(peer, 300);
   try {
     const ws = openRelay(gw.url, 'target=echo');
     await opened(ws);
@@ -74,7 +54,7 @@ test('SIGTERM: relays still open after the grace period are closed as going away
     assert.deepEqual(await closed, { code: GATEWAY_CLOSE.goingAway.code, reason: GATEWAY_CLOSE.goingAway.reason });
     assert.equal(await gw.exit, 0);
   } finally {
-    gw.proc.kill('SIGKILL');
+    if (gw.proc.exitCode === null) gw.proc.kill('SIGTERM');
     await peer.close();
   }
 });

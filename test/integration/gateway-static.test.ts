@@ -4,14 +4,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startGateway, type RunningGateway } from '../../gateway/main.ts';
-import { CONTENT_SECURITY_POLICY } from '../../gateway/security-headers.ts';
+import { CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY } from '../../gateway/security-headers.ts';
 import { relayUrl, startTcpPeer } from '../support/gateway-peers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'courier-static-'));
@@ -23,6 +23,13 @@ writeFileSync(join(webRoot, 'manifest.webmanifest'), '{}');
 writeFileSync(join(webRoot, 'assets', 'app-1a2b3c.js'), 'export {}');
 writeFileSync(join(webRoot, 'assets', 'hash-9f8e.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
 writeFileSync(join(dir, 'secret.txt'), 'must not be served');
+mkdirSync(join(dir, 'private'));
+writeFileSync(join(dir, 'private', 'key.pem'), 'must not be served either');
+// Links inside the web root that lead out of it, to a file and to a folder; and one that stays inside.
+symlinkSync(join(dir, 'secret.txt'), join(webRoot, 'leak.txt'));
+symlinkSync(join(dir, 'private'), join(webRoot, 'assets', 'private'));
+symlinkSync('/etc', join(webRoot, 'etc'));
+symlinkSync(join(webRoot, 'sw.js'), join(webRoot, 'alias.js'));
 
 const gateways: RunningGateway[] = [];
 after(async () => {
@@ -110,6 +117,32 @@ test('static: path traversal gets 404 and never the file outside the web root', 
     assert.ok(r.status === 404 || r.status === 400, `${path} gave ${r.status}`);
     assert.doesNotMatch(r.body, /must not be served|root:/, path);
   }
+});
+
+test('static: a symlink inside the web root that leads outside is not followed (file or folder); one that stays inside is', async () => {
+  const g = await gateway();
+  for (const path of ['/leak.txt', '/assets/private/key.pem', '/etc/passwd', '/etc/hostname']) {
+    const r = await get(g.url, path);
+    assert.equal(r.status, 404, path);
+    assert.doesNotMatch(r.body, /must not be served|root:/, path);
+  }
+  const inside = await get(g.url, '/alias.js');
+  assert.equal(inside.status, 200);
+  assert.equal(inside.body, 'self.x=1');
+  // The web root itself may be a link (e.g. /srv/courier/current -> a release folder).
+  const linkedRoot = join(dir, 'current');
+  symlinkSync(webRoot, linkedRoot);
+  const g2 = await startGateway({ host: '127.0.0.1', port: 0, webRoot: linkedRoot, log: () => undefined });
+  gateways.push(g2);
+  assert.equal((await get(g2.url, '/sw.js')).status, 200);
+  assert.equal((await get(g2.url, '/leak.txt')).status, 404);
+});
+
+test('static: the Permissions-Policy names only features browsers know (no bluetooth, no interest-cohort)', async () => {
+  const g = await gateway();
+  const policy = String((await get(g.url, '/')).headers['permissions-policy']);
+  assert.doesNotMatch(policy, /bluetooth|interest-cohort/);
+  assert.equal(policy, PERMISSIONS_POLICY);
 });
 
 test('/healthz and /api/targets (ids, labels, fingerprints; never host or port)', async () => {

@@ -8,10 +8,16 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forbiddenReason, parseIp } from '../../gateway/address-policy.ts';
-import { clientAddress } from '../../gateway/client-address.ts';
+import { forbiddenReason } from '../../gateway/address-policy.ts';
+import { clientNetwork, isLoopback, parseCidr, parseIp } from '../../gateway/ip-address.ts';
+import { AddressList } from '../../gateway/address-list.ts';
+import { LoginBrakes } from '../../gateway/login-brakes.ts';
+import { RefusalLog } from '../../gateway/refusal-log.ts';
+import type { GatewayEvent } from '../../gateway/event-log.ts';
+import { CATALOGUES } from '../../web/src/i18n/catalogue/index.ts';
+import { clientAddress, proxyIdentity } from '../../gateway/client-address.ts';
 import { GATEWAY_CLOSE, describeGatewayClose } from '../../gateway/close-codes.ts';
-import { parseConfig } from '../../gateway/config.ts';
+import { DEFAULT_LOGIN_BRAKES, parseConfig } from '../../gateway/config.ts';
 import { ConnectionAdmission } from '../../gateway/connection-admission.ts';
 import { parsePublicKeys } from '../../gateway/demo/authorized-keys.ts';
 
@@ -24,9 +30,192 @@ test('address policy: loopback, private, CGNAT, link-local, metadata, ULA, multi
     '64:ff9b::10.0.0.1', '2002:c0a8:0101::1', '2001:0:4136:e378::1',
   ];
   for (const a of refused) assert.ok(forbiddenReason(a), `${a} should be refused`);
-  const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2a00:1450:4001:80b::200e', '2606:4700::6810:84e5', '::ffff:93.184.216.34', '64:ff9b::808:808'];
+  const allowed = ['93.184.216.34', '8.8.8.8', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2a00:1450:4001:80b::200e', '2606:4700::6810:84e5', '64:ff9b::808:808', '2002:5db8:d822::1', '192.88.100.1', '2001:200::1'];
   for (const a of allowed) assert.equal(forbiddenReason(a), null, `${a} should be allowed`);
   assert.equal(forbiddenReason('not-an-ip'), 'not an IP address');
+});
+
+test('address policy: the special-purpose ranges (IANA registries), IPv4-mapped checked after unmapping', () => {
+  const cases: [string, RegExp][] = [
+    ['::ffff:93.184.216.34', /IPv4-mapped/], // mapped: refused whatever it carries...
+    ['::ffff:127.0.0.1', /^loopback \(IPv4-mapped\)/], // ...and named by what is inside
+    ['::ffff:192.88.99.1', /6to4 relay.*IPv4-mapped/],
+    ['0:0:0:0:0:ffff:5db8:d822', /IPv4-mapped/],
+    ['::ffff:0:7f00:1', /IPv4-translated/],
+    ['::8.8.8.8', /IPv4-compatible/],
+    ['192.88.99.1', /6to4 relay/],
+    ['192.31.196.1', /AS112/],
+    ['192.52.193.9', /AMT/],
+    ['192.175.48.6', /AS112/],
+    ['192.0.0.9', /IETF/],
+    ['2001:1::1', /IETF/],
+    ['2001:2::5', /IETF/],
+    ['2001:20::1', /IETF/],
+    ['2620:4f:8000::1', /AS112/],
+    ['3fff::1', /documentation/],
+    ['5f00::1', /segment routing/],
+    ['100:0:0:1::1', /dummy/],
+    ['2002:c058:6301::1', /6to4 relay.*inside IPv6/],
+  ];
+  for (const [a, why] of cases) assert.match(forbiddenReason(a) ?? 'allowed', why, a);
+});
+
+test('ip addresses: CIDR ranges, allow-lists (IPv4-mapped clients match IPv4 ranges), client networks (IPv6 by /64), loopback', () => {
+  assert.deepEqual(parseCidr('10.0.0.0/8'), { prefix: Uint8Array.from([10, 0, 0, 0]), bits: 8 });
+  assert.equal(parseCidr('192.0.2.7')?.bits, 32);
+  assert.equal(parseCidr('::1')?.bits, 128);
+  for (const bad of ['10.0.0.0/33', '::/129', '10.0.0/8', 'example.org', '10.0.0.0/8/1', '10.0.0.0/-1', 'fe80::1%eth0/64', '']) assert.equal(parseCidr(bad), null, bad);
+  const list = AddressList.parse(['10.20.0.0/16', '2001:db8:aa::/48', '192.0.2.7'], 'allowClients');
+  for (const a of ['10.20.3.4', '::ffff:10.20.3.4', '2001:db8:aa:1::9', '192.0.2.7']) assert.ok(list.contains(a), a);
+  for (const a of ['10.21.0.1', '192.0.2.8', '2001:db8:ab::1', 'unknown', '']) assert.equal(list.contains(a), false, a);
+  assert.throws(() => AddressList.parse(['10.0.0.0/8', 'intranet'], 'allowClients'), /allowClients: "intranet" is not/);
+  assert.equal(AddressList.parse([], 'x').contains('127.0.0.1'), false, 'an empty list allows nobody');
+  assert.equal(clientNetwork('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+  assert.equal(clientNetwork('2001:db8:1:2:bbbb:cccc:dddd:eeee'), '2001:db8:1:2::/64');
+  assert.notEqual(clientNetwork('2001:db8:1:3::1'), clientNetwork('2001:db8:1:2::1'));
+  assert.equal(clientNetwork('::ffff:198.51.100.7'), '198.51.100.7');
+  assert.equal(clientNetwork('198.51.100.7'), '198.51.100.7');
+  for (const a of ['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1']) assert.ok(isLoopback(a), a);
+  for (const a of ['192.0.2.1', '::2', '::', 'localhost']) assert.equal(isLoopback(a), false, a);
+});
+
+test('admission: an IPv6 /64 is one client for the rate limit and the live count', () => {
+  const a = new ConnectionAdmission({ connectBurst: 2, connectsPerMinute: 1, maxConnections: 10, maxConnectionsPerAddress: 1 }, () => 0);
+  assert.equal(a.takeToken('2001:db8:0:1::1'), true);
+  assert.equal(a.takeToken('2001:db8:0:1::2'), true);
+  assert.equal(a.takeToken('2001:db8:0:1:ffff::3'), false, 'another address of the same /64 shares the bucket');
+  assert.equal(a.takeToken('2001:db8:0:2::1'), true, 'the next /64 has its own');
+  assert.equal(a.enter('2001:db8:0:1::1'), null);
+  assert.equal(a.enter('2001:db8:0:1::2'), 'tooManyFromAddress');
+  a.close();
+});
+
+test('login brakes: quick relays past the free ones double the wait, per client network and per target; one log line per episode', () => {
+  let now = 0;
+  const events: GatewayEvent[] = [];
+  const config = { ...DEFAULT_LOGIN_BRAKES, freePerClient: 2, freePerTarget: 100, backoffBaseMs: 1000, backoffMaxMs: 8000, windowMs: 60_000, newRelaysPerTargetPerMinute: 1000 };
+  const b = new LoginBrakes(config, (e) => events.push(e), () => now);
+  const failed = { opened: true, durationMs: 300, bytes: 3000, closedBy: 'target' as const };
+  assert.equal(b.looksLikeFailedLogin(failed), true);
+  assert.equal(b.looksLikeFailedLogin({ ...failed, durationMs: 60_000 }), false, 'a long session');
+  assert.equal(b.looksLikeFailedLogin({ ...failed, bytes: 5_000_000 }), false, 'a delivery');
+  assert.equal(b.looksLikeFailedLogin({ ...failed, opened: false }), false, 'never reached the server');
+  assert.equal(b.looksLikeFailedLogin({ ...failed, closedBy: 'gateway' }), false, 'ended by the gateway');
+  const waits: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    // Wait until admitted, then fail again.
+    let waited = 0;
+    while (b.admit('2001:db8:5:6::1', 'rivm') !== null) {
+      now += 100;
+      waited += 100;
+    }
+    waits.push(waited);
+    b.ended(`2001:db8:5:6::${i + 2}`, 'rivm', failed); // any address of the /64
+  }
+  assert.deepEqual(waits, [0, 0, 0, 1000, 2000, 4000]);
+  assert.equal(b.admit('198.51.100.1', 'rivm'), null, 'another network is not braked');
+  assert.equal(b.admit('2001:db8:5:6::9', 'rivm'), 'tooManyAttempts');
+  assert.deepEqual(events.map((e) => e.event), ['login-brake-engaged']);
+  // Quiet for a whole window (and the wait over): the episode ends with one summary line.
+  now += 70_000;
+  b.sweep();
+  assert.deepEqual(events.map((e) => e.event), ['login-brake-engaged', 'login-brake-released']);
+  assert.equal(events[1]?.client, '2001:db8:5:6::/64');
+  assert.ok(Number(events[1]?.refused) > 30);
+  assert.equal(b.admit('2001:db8:5:6::1', 'rivm'), null);
+  b.close();
+});
+
+test('login brakes: the per-target brake and the per-target cap of new relays per minute', () => {
+  let now = 0;
+  const events: GatewayEvent[] = [];
+  const b = new LoginBrakes({ ...DEFAULT_LOGIN_BRAKES, freePerClient: 100, freePerTarget: 3, backoffBaseMs: 1000, newRelaysPerTargetPerMinute: 6 }, (e) => events.push(e), () => now);
+  const failed = { opened: true, durationMs: 300, bytes: 3000, closedBy: 'client' as const };
+  for (let i = 0; i < 4; i++) b.ended(`198.51.100.${i}`, 'rivm', failed);
+  assert.equal(b.admit('203.0.113.50', 'rivm'), 'targetRateLimited', 'four networks, one target: braked');
+  assert.equal(b.admit('203.0.113.50', 'other'), null);
+  now += 1000;
+  for (let i = 0; i < 6; i++) assert.equal(b.admit('203.0.113.50', 'rivm'), null, `relay ${i}`);
+  assert.equal(b.admit('203.0.113.51', 'rivm'), 'targetRateLimited', 'six new relays in a minute, then the cap');
+  assert.equal(b.admit('203.0.113.52', 'rivm'), 'targetRateLimited');
+  now += 10_000; // one more token
+  assert.equal(b.admit('203.0.113.52', 'rivm'), null);
+  assert.deepEqual(events.map((e) => [e.event, e.scope]), [['login-brake-engaged', 'target'], ['login-brake-engaged', 'target-rate']]);
+  const off = new LoginBrakes({ ...DEFAULT_LOGIN_BRAKES, enabled: false }, () => undefined);
+  for (let i = 0; i < 50; i++) off.ended('198.51.100.1', 'rivm', failed);
+  assert.equal(off.admit('198.51.100.1', 'rivm'), null);
+  b.close();
+  off.close();
+});
+
+test('refusal log: the first of a kind per network in full (cut short), the rest counted into one summary line each', () => {
+  const lines: GatewayEvent[] = [];
+  const log = new RefusalLog((e) => lines.push(e), { maxDetailed: 3, maxSummaries: 2 });
+  for (let i = 0; i < 1000; i++) log.refused({ event: 'relay-refused', client: '203.0.113.9', origin: 'x'.repeat(5000), reason: 'origin-not-allowed' });
+  for (let i = 0; i < 10; i++) log.refused({ event: 'relay-refused', client: `2001:db8:1:1::${i}`, reason: 'client-not-allowed' });
+  for (let n = 0; n < 5; n++) log.refused({ event: 'relay-refused', client: `198.51.100.${n}`, reason: 'rate-limited' });
+  assert.equal(lines.length, 3, 'three full lines (the budget)');
+  assert.ok(String(lines[0]?.origin).length < 150, 'long fields are cut');
+  log.close();
+  const summaries = lines.slice(3);
+  assert.deepEqual(summaries.slice(0, 2).map((e) => [e.client, e.count]), [['203.0.113.9', 999], ['2001:db8:1:1::/64', 9]]);
+  const total = (e: GatewayEvent | undefined) => Number(e?.count ?? 0);
+  assert.equal(summaries.length, 3);
+  assert.equal(total(summaries[2]), 4, 'the rest in one line');
+  assert.equal(3 + summaries.reduce((n, e) => n + total(e), 0), 1015, 'every refusal counted');
+});
+
+test('client identity: the header only from a trusted proxy, only a sane value', () => {
+  const proxies = AddressList.parse(['192.0.2.10/32'], 'trustedProxies');
+  const req = (peer: string, value?: string | string[]) => ({ socket: { remoteAddress: peer }, headers: value === undefined ? {} : { 'x-courier-user': value } }) as unknown as IncomingMessage;
+  assert.equal(proxyIdentity(req('::ffff:192.0.2.10', 'alice@hospital.example'), 'X-Courier-User', proxies), 'alice@hospital.example');
+  assert.equal(proxyIdentity(req('192.0.2.11', 'alice@hospital.example'), 'X-Courier-User', proxies), undefined, 'not from the proxy');
+  assert.equal(proxyIdentity(req('192.0.2.10'), 'X-Courier-User', proxies), undefined);
+  assert.equal(proxyIdentity(req('192.0.2.10', '  '), 'X-Courier-User', proxies), undefined);
+  assert.equal(proxyIdentity(req('192.0.2.10', 'a\u0007b'), 'X-Courier-User', proxies), undefined, 'control character');
+  assert.equal(proxyIdentity(req('192.0.2.10', 'x'.repeat(300)), 'X-Courier-User', proxies), undefined);
+  assert.equal(proxyIdentity(req('192.0.2.10', 'alice'), undefined, proxies), undefined, 'no header configured');
+  // X-Forwarded-For from a peer that is not a listed proxy is the client's own claim.
+  const xff = (peer: string) => ({ socket: { remoteAddress: peer }, headers: { 'x-forwarded-for': '198.51.100.7' } }) as unknown as IncomingMessage;
+  assert.equal(clientAddress(xff('192.0.2.10'), true, proxies), '198.51.100.7');
+  assert.equal(clientAddress(xff('192.0.2.99'), true, proxies), '192.0.2.99');
+});
+
+test('config: allow-lists, sign-in and login brakes are validated', () => {
+  const c = parseConfig({});
+  assert.deepEqual(c.allowClients, ['127.0.0.0/8', '::1/128'], 'loopback only by default');
+  assert.equal(c.loginBrakes.enabled, true);
+  const ok = parseConfig({
+    allowClients: ['10.0.0.0/8'],
+    identityHeader: 'X-Courier-User',
+    trustedProxies: ['127.0.0.1'],
+    requireIdentity: true,
+    loginBrakes: { freePerClient: 3, enabled: true },
+    targets: { rivm: { host: 'sftp.example.org', port: 22, allowClients: ['198.51.100.0/24'] } },
+  });
+  assert.deepEqual(ok.targets.rivm?.allowClients, ['198.51.100.0/24']);
+  assert.equal(ok.loginBrakes.freePerClient, 3);
+  const bad: [unknown, RegExp][] = [
+    [{ allowClients: ['intranet'] }, /"intranet" is not/],
+    [{ allowClients: '10.0.0.0/8' }, /must list address ranges/],
+    [{ targets: { a: { host: 'x', port: 22, allowClients: ['10.0.0.0/40'] } } }, /is not/],
+    [{ targets: { a: { host: 'x', port: 22, allowclients: ['10.0.0.0/8'] } } }, /unknown setting "allowclients" in target "a"/],
+    [{ identityHeader: 'X-Courier-User' }, /needs "trustedProxies"/],
+    [{ requireIdentity: true }, /needs "identityHeader"/],
+    [{ identityHeader: 'X-Forwarded-For', trustedProxies: ['127.0.0.1'] }, /not a standard one/],
+    [{ identityHeader: 'bad header', trustedProxies: ['127.0.0.1'] }, /header name/],
+    [{ loginBrakes: { freePerclient: 3 } }, /unknown login brake setting/],
+    [{ loginBrakes: { enabled: 'no' } }, /true or false/],
+    [{ demo: { maxAuthTries: 0 } }, /positive integer/],
+  ];
+  for (const [b, why] of bad) assert.throws(() => parseConfig(b), why, JSON.stringify(b));
+});
+
+test('close codes: every reason has a text in the app, in nl, fr and en', () => {
+  for (const lang of ['en', 'nl', 'fr'] as const) {
+    const texts = CATALOGUES.errors[lang] as Record<string, string>;
+    for (const c of Object.values(GATEWAY_CLOSE)) assert.ok(texts[`gateway.${c.reason}`], `${lang}: gateway.${c.reason}`);
+  }
 });
 
 test('address policy: IPv6 parsing', () => {
