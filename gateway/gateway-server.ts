@@ -30,6 +30,11 @@ export interface GatewayOptions {
   trustedProxies?: string[];
   requireIdentity?: boolean;
   limits?: Partial<GatewayLimits>;
+  /**
+   * Login brakes; off unless given. main.ts always passes the config's, which are on by default:
+   * the config file holds the product's defaults, and tests that log in many times on purpose
+   * need not opt out.
+   */
   loginBrakes?: Partial<LoginBrakeConfig>;
   shutdownGraceMs?: number;
   /** PEM certificate chain and key: serve https + wss and send HSTS. */
@@ -93,7 +98,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     requireIdentity: options.requireIdentity ?? false,
   };
   const refusals = new RefusalLog(log);
-  const endpoint = new RelayEndpoint({ targets, allowedOrigins: () => origins, policy, limits, loginBrakes: { ...DEFAULT_LOGIN_BRAKES, ...options.loginBrakes }, log, refusals, lookup: options.lookup });
+  const endpoint = new RelayEndpoint({ targets, allowedOrigins: () => origins, policy, limits, loginBrakes: options.loginBrakes ? { ...DEFAULT_LOGIN_BRAKES, ...options.loginBrakes } : { ...DEFAULT_LOGIN_BRAKES, enabled: false }, log, refusals, lookup: options.lookup });
   const pending = new PendingConnections(limits, refusals);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
