@@ -1,8 +1,9 @@
 // SFTP throughput in Node on loopback: 256 MiB upload and download through core/sftp (over our
 // own SSH transport core/ssh, and over the ssh2 client's raw channel) vs OpenSSH `sftp` put/get,
-// all against the same real sshd with the same cipher and MAC, in the same run. The browser
-// figure (through the gateway) is measured by the e2e bench of the SSH work.
-import { execFileSync, spawnSync } from 'node:child_process';
+// all against the same real sshd with the same cipher and MAC, in the same run (OpenSSH's
+// handshake not counted, as for ours). Chromium and emulated links: bench/ssh.bench.ts and
+// bench/wan.bench.ts. BENCH_RUNS (3) sets the rounds, SFTP_BENCH_MIB (256, a multiple of 16) the size.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -15,9 +16,11 @@ import { connectSsh } from '../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../core/ssh/host-key-policy.ts';
 import { downloadFile, SftpSession, uploadFile, type SeekableSource } from '../core/sftp/index.ts';
 import { CryptoSshUserKey, readPrivateKeyFile } from '../core/keys/index.ts';
+import { OpenSshSftp } from './support/openssh-sftp.ts';
+import { loadResult, record, type BenchResult } from './support/results.ts';
 
 const MiB = 1024 * 1024;
-const SIZE = 256 * MiB;
+const SIZE = Number(process.env.SFTP_BENCH_MIB ?? 256) * MiB;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONFIGS = [
   { cipher: 'aes128-ctr', mac: 'hmac-sha2-256' },
@@ -122,14 +125,20 @@ async function timeOurs(client: Client, sshd: RunningSshd, cipher: string, mac: 
   }
 }
 
-function timeOpenSsh(sshd: RunningSshd, cipher: string, mac: string, knownHosts: string, command: string): number {
-  const t0 = performance.now();
-  const r = spawnSync('sftp', ['-q', '-b', '-', '-i', key, '-P', String(sshd.port), '-o', `Ciphers=${cipher}`, '-o', `MACs=${mac}`, '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`], { input: `${command}\n`, encoding: 'utf8' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`sftp ${command} failed: ${r.stderr}`);
-  return ms;
+/** OpenSSH sftp put then get in one session, ms each, handshake not counted. */
+async function timeOpenSsh(sshd: RunningSshd, cipher: string, mac: string, knownHosts: string): Promise<{ up: number; down: number }> {
+  const s = await OpenSshSftp.open({ host: '127.0.0.1', port: sshd.port, user: sshd.user, key, knownHosts }, { ciphers: cipher, macs: mac });
+  try {
+    const up = await s.command(`put ${local} native.bin`);
+    const down = await s.command(`get native.bin ${join(dir, 'native-down.bin')}`);
+    return { up: up.seconds * 1000, down: down.seconds * 1000 };
+  } finally {
+    await s.close();
+  }
 }
 
+const results: BenchResult[] = [loadResult('sftp')];
+console.log(`load at start: ${execFileSync('uptime').toString().trim()}`);
 try {
   for (const { cipher, mac } of CONFIGS) {
     const sshd = await startSshd({ ciphers: cipher, macs: mac, authorizedKeys: [readFileSync(`${key}.pub`, 'utf8').trim()] });
@@ -141,8 +150,9 @@ try {
       const ours = new Map(clients.map((c) => [c.name, { up: [] as number[], down: [] as number[] }]));
       for (let i = 0; i < RUNS; i++) {
         // Interleave the clients so drift on this shared machine hits them alike.
-        native.up.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `put ${local} native.bin`));
-        native.down.push(timeOpenSsh(sshd, cipher, mac, knownHosts, `get native.bin ${join(dir, 'native-down.bin')}`));
+        const n = await timeOpenSsh(sshd, cipher, mac, knownHosts);
+        native.up.push(n.up);
+        native.down.push(n.down);
         if (statSync(join(dir, 'native-down.bin')).size !== SIZE) throw new Error('sftp get size');
         const r = await timeRawChannel(sshd, cipher, mac);
         raw.up.push(r.up);
@@ -156,13 +166,16 @@ try {
       const nUp = mbps(median(native.up));
       const nDown = mbps(median(native.down));
       console.log(`\n256 MiB over loopback, ${cipher} + ${mac}, median of ${RUNS} (MB/s = 10^6 B/s)`);
-      console.log(`  ${'OpenSSH sftp put/get (incl. its handshake)'.padEnd(44)} up ${nUp.toFixed(0).padStart(5)} MB/s   down ${nDown.toFixed(0).padStart(5)} MB/s`);
+      const short = cipher.replace('@openssh.com', '');
+      results.push({ name: `sftp ${short}: OpenSSH sftp up`, value: nUp, unit: 'MB/s', ratio: null, goal: null }, { name: `sftp ${short}: OpenSSH sftp down`, value: nDown, unit: 'MB/s', ratio: null, goal: null });
+      console.log(`  ${'OpenSSH sftp put/get'.padEnd(44)} up ${nUp.toFixed(0).padStart(5)} MB/s   down ${nDown.toFixed(0).padStart(5)} MB/s`);
       const rUp = mbps(median(raw.up));
       const rDown = mbps(median(raw.down));
       console.log(`  ${'core/ssh raw channel, no SFTP (cat)'.padEnd(44)} up ${rUp.toFixed(0).padStart(5)} MB/s   down ${rDown.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(rUp / nUp).toFixed(2)}x  down ${(rDown / nDown).toFixed(2)}x`);
       for (const [name, t] of ours) {
         const up = mbps(median(t.up));
         const down = mbps(median(t.down));
+        results.push({ name: `sftp ${short}: ${name} up`, value: up, unit: 'MB/s', ratio: up / nUp, goal: null }, { name: `sftp ${short}: ${name} down`, value: down, unit: 'MB/s', ratio: down / nDown, goal: null });
         const vsRaw = name.includes('core/ssh') ? `   vs raw channel: up ${(up / rUp).toFixed(2)}x  down ${(down / rDown).toFixed(2)}x` : '';
         console.log(`  ${name.padEnd(44)} up ${up.toFixed(0).padStart(5)} MB/s   down ${down.toFixed(0).padStart(5)} MB/s   ratio vs OpenSSH: up ${(up / nUp).toFixed(2)}x  down ${(down / nDown).toFixed(2)}x${vsRaw}`);
       }
@@ -170,6 +183,7 @@ try {
       await sshd.stop();
     }
   }
+  record(results);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
