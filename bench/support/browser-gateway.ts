@@ -73,6 +73,8 @@ export async function startBrowserGateway(targets: Record<string, BenchTarget>):
   writeFileSync(config, JSON.stringify({
     targets: Object.fromEntries(Object.entries(targets).map(([id, t]) => [id, { host: t.host, port: t.port, label: id, local: true }])),
     limits: { connectBurst: 1000, connectsPerMinute: 60_000 },
+    // A bench logs in dozens of times a minute on purpose: the brakes on password guessing are off.
+    loginBrakes: { enabled: false },
     webRoot: dir,
     demo: { enabled: false },
   }));
