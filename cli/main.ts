@@ -1,5 +1,6 @@
 import { COMMANDS } from './commands/index.ts';
 import { CliError } from './command.ts';
+import { print, printError } from './output.ts';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -20,31 +21,31 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const detail = name === 'help' && rest[0] ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    console.log(detail ? detail.usage : overview());
+    print(detail ? detail.usage : overview());
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`courier: unknown command "${name}"\n\n${overview()}`);
+    printError(`courier: unknown command "${name}"\n\n${overview()}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(command.usage);
+    print(command.usage);
     return 0;
   }
   try {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof CliError) {
-      console.error(`courier ${name}: ${err.message}`);
+      printError(`courier ${name}: ${err.message}`);
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`courier ${name}: ${message}\n\n${command.usage}`);
+      printError(`courier ${name}: ${message}\n\n${command.usage}`);
       return 2;
     }
-    console.error(`courier ${name}: unexpected error: ${message}`);
+    printError(`courier ${name}: unexpected error: ${message}`);
     return 1;
   }
 }

@@ -14,6 +14,7 @@ import { SessionLog } from '../../core/delivery/session-log.ts';
 import { dataNameOf, isSidecarName, sidecarName } from '../../core/hash/sidecar.ts';
 import { CliError, type CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier deliver --profile ID [--profiles-file F] --host H [--port 22] --user U
@@ -97,7 +98,7 @@ export const deliverCommand: CliCommand = {
     const settings = parseConnection({ ...values, 'host-key': [...(values['host-key'] ?? []), ...profile.hostKeyFingerprints] });
     const pairs = await pairsOf(positionals);
     const log = new SessionLog();
-    log.subscribe((e) => process.stderr.write(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`));
+    log.subscribe((e) => printError(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`));
     let connectError: CliError | null = null;
     const run = new DeliveryRun(pairs, {
       receiptId: globalThis.crypto.randomUUID(),
@@ -122,7 +123,7 @@ export const deliverCommand: CliCommand = {
       },
     });
     const receipt = await run.run();
-    process.stdout.write(receiptText(receipt));
+    print(receiptText(receipt));
     if (values.receipt) await writeFile(values.receipt, receiptJson(receipt));
     const failed = receipt.files.filter((f) => f.status === 'failed' || f.status === 'cancelled').length;
     const fatal: CliError | null = connectError;

@@ -4,15 +4,19 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { downloadFile, SftpError } from '../../core/sftp/index.ts';
+import { safeLocalName } from '../../core/sftp/local-name.ts';
 import { CliError, type CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier get --host H --user U (--key FILE | --password-file F) --host-key SHA256:...
                   [--to LOCALDIR] [--force] REMOTE...
 
-Downloads each REMOTE file into LOCALDIR (default: the current folder) under its own name.
-An existing local file is not overwritten unless --force is given.
+Downloads each REMOTE file into LOCALDIR (default: the current folder) under its own name, made
+safe for this computer (no folder part, no names Windows reserves). The server is held to the size
+it announces: more or fewer bytes fail the file. An existing local file is not overwritten unless
+--force is given.
 
 ${CONNECTION_USAGE}`;
 
@@ -36,8 +40,8 @@ export const getCommand: CliCommand = {
     let failures = 0;
     try {
       for (const remote of positionals) {
-        const name = remote.split('/').filter(Boolean).pop() ?? remote;
-        const target = join(values.to, name);
+        // The server's name is reduced to one safe file name: never a path out of --to (issue 13.8).
+        const target = join(values.to, safeLocalName(remote));
         const part = `${target}.courier-part`;
         try {
           if (!values.force && (await exists(target))) throw new CliError(`${target} exists already; not overwritten (use --force)`);
@@ -49,7 +53,7 @@ export const getCommand: CliCommand = {
             });
             await fh.sync();
             ok = true;
-            console.log(`downloaded ${remote} -> ${target} (${bytes} bytes)`);
+            print(`downloaded ${remote} -> ${target} (${bytes} bytes)`);
           } finally {
             await fh.close();
             if (ok) await rename(part, target);
@@ -57,7 +61,7 @@ export const getCommand: CliCommand = {
           }
         } catch (err) {
           failures++;
-          console.error(`FAILED ${remote}: ${err instanceof SftpError || err instanceof CliError ? err.message : String(err)}`);
+          printError(`FAILED ${remote}: ${err instanceof SftpError || err instanceof CliError ? err.message : String(err)}`);
           if (conn.session.failure) return 6;
         }
       }

@@ -7,6 +7,7 @@ import {
   judge, readExpectation, sidecarName, type HashAlgorithm,
 } from '../../core/hash/index.ts';
 import { CliError, type CliCommand } from '../command.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier hash [--algo sha1|sha256] [--format hex|sha1sum|fciv] [--force] FILE...
@@ -40,7 +41,7 @@ async function write(files: string[], algorithm: HashAlgorithm, style: 'hex' | '
   let failures = 0;
   for (const file of files) {
     if (isSidecarName(file)) {
-      console.error(`skip ${file}: already a .hash file`);
+      printError(`skip ${file}: already a .hash file`);
       continue;
     }
     const target = sidecarName(file);
@@ -48,17 +49,17 @@ async function write(files: string[], algorithm: HashAlgorithm, style: 'hex' | '
       const info = await stat(file);
       if (!info.isFile()) throw new CliError(`${file} is not a regular file`);
       if (!force && (await exists(target))) {
-        console.error(`${target} exists already; not overwritten (use --force)`);
+        printError(`${target} exists already; not overwritten (use --force)`);
         failures++;
         continue;
       }
       const hex = await fileDigest(file, algorithm);
       await writeFile(target, formatSidecar(hex, file, style), { flag: force ? 'w' : 'wx' });
-      console.log(`${hex}  ${file}`);
+      print(`${hex}  ${file}`);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENOSPC' ? 'disk full' : (err as Error).message;
-      console.error(`${file}: ${reason}`);
+      printError(`${file}: ${reason}`);
       failures++;
     }
   }
@@ -74,26 +75,26 @@ async function check(files: string[]): Promise<number> {
     try {
       text = await readFile(sidecar, 'utf8');
     } catch {
-      console.log(`MISSING     ${data}: no ${sidecar}`);
+      print(`MISSING     ${data}: no ${sidecar}`);
       bad++;
       continue;
     }
     if (!(await exists(data))) {
-      console.log(`MISSING     ${data}: data file not found`);
+      print(`MISSING     ${data}: data file not found`);
       bad++;
       continue;
     }
     const expectation = readExpectation(text, data);
     if (!expectation.ok) {
       const v = expectation.verdict;
-      console.log(v.status === 'wrong-name' ? `MISMATCH    ${data}: ${sidecar} names another file (${v.writtenName})` : `UNREADABLE  ${data}: ${sidecar} holds no SHA-1 or SHA-256 digest`);
+      print(v.status === 'wrong-name' ? `MISMATCH    ${data}: ${sidecar} names another file (${v.writtenName})` : `UNREADABLE  ${data}: ${sidecar} holds no SHA-1 or SHA-256 digest`);
       bad++;
       continue;
     }
     const verdict = judge(expectation, await fileDigest(data, expectation.algorithm));
-    if (verdict.status === 'ok') console.log(`OK          ${data}`);
+    if (verdict.status === 'ok') print(`OK          ${data}`);
     else if (verdict.status === 'mismatch') {
-      console.log(`MISMATCH    ${data}: expected ${verdict.expected}, file has ${verdict.actual}`);
+      print(`MISMATCH    ${data}: expected ${verdict.expected}, file has ${verdict.actual}`);
       bad++;
     }
   }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { isDirectory, isSymbolicLink, SftpError, type NameEntry } from '../../core/sftp/index.ts';
 import type { CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier ls --host H --user U (--key FILE | --password-file F) --host-key SHA256:... [DIR]
@@ -31,10 +32,10 @@ export const lsCommand: CliCommand = {
     try {
       const entries = await conn.session.list(dir);
       entries.sort((a, b) => a.filename.localeCompare(b.filename));
-      for (const e of entries) console.log(line(e));
+      for (const e of entries) print(line(e));
       return 0;
     } catch (err) {
-      console.error(`courier ls: ${dir}: ${err instanceof SftpError ? err.message : String(err)}`);
+      printError(`courier ls: ${dir}: ${err instanceof SftpError ? err.message : String(err)}`);
       return 1;
     } finally {
       await conn.close();

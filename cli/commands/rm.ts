@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { SftpError } from '../../core/sftp/index.ts';
 import { CliError, type CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier rm --host H --user U (--key FILE | --password-file F) --host-key SHA256:... REMOTE...
@@ -25,10 +26,10 @@ export const rmCommand: CliCommand = {
       for (const remote of positionals) {
         try {
           await conn.session.remove(remote);
-          console.log(`removed ${remote}`);
+          print(`removed ${remote}`);
         } catch (err) {
           failures++;
-          console.error(`FAILED ${remote}: ${err instanceof SftpError ? err.message : String(err)}`);
+          printError(`FAILED ${remote}: ${err instanceof SftpError ? err.message : String(err)}`);
           if (conn.session.failure) return 6;
         }
       }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { joinRemotePath, SftpError, uploadFile, type SeekableSource } from '../../core/sftp/index.ts';
 import { CliError, type CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
+import { print, printError } from '../output.ts';
 
 const usage = `Usage:
   npx courier upload --host H [--port 22] --user U (--key FILE [--passphrase-file F] | --password-file F)
@@ -80,16 +81,16 @@ export const uploadCommand: CliCommand = {
           });
           if (r.bytes !== file.size) throw new SftpError('size-mismatch', `${r.bytes} bytes arrived, the local file has ${file.size}.`, { path: remote });
           if (!r.sizeVerified) throw new SftpError('size-mismatch', 'The server would not tell the size of the uploaded file, so it could not be checked.', { path: remote });
-          console.log(`uploaded ${file.path} -> ${remote} (${r.bytes} bytes${r.resumedFrom > 0 ? `, resumed at ${r.resumedFrom}` : ''})`);
+          print(`uploaded ${file.path} -> ${remote} (${r.bytes} bytes${r.resumedFrom > 0 ? `, resumed at ${r.resumedFrom}` : ''})`);
         } catch (err) {
           if (err instanceof SftpError && err.code === 'cancelled') {
-            console.error(`interrupted during ${file.path}; run the same command with --resume to continue`);
+            printError(`interrupted during ${file.path}; run the same command with --resume to continue`);
             return 130;
           }
           failures++;
-          console.error(`FAILED ${file.path} -> ${remote}: ${describe(err)}`);
+          printError(`FAILED ${file.path} -> ${remote}: ${describe(err)}`);
           if (conn.session.failure) {
-            console.error(`courier upload: the session ended (${conn.session.failure.message}); ${files.length - files.indexOf(file) - 1} file(s) not attempted`);
+            printError(`courier upload: the session ended (${conn.session.failure.message}); ${files.length - files.indexOf(file) - 1} file(s) not attempted`);
             return 6;
           }
         }

@@ -1,5 +1,8 @@
 // A FileZilla-like session log for the help line: what happened, when, and never a secret.
-// Callers log events and facts; anything that looks like a secret is masked on the way in.
+// Callers log events and facts; anything that looks like a secret is masked on the way in, and
+// control characters (a server's file names and messages end up here) are made visible, so every
+// entry is one line and no line can be forged.
+import { escapeControls } from '../text/control-chars.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -26,7 +29,7 @@ export class SessionLog {
   constructor(private readonly limit = 5000, private readonly clock: () => Date = () => new Date()) {}
 
   add(level: LogLevel, message: string): void {
-    const entry = { at: this.clock().toISOString(), level, message: redact(message) };
+    const entry = { at: this.clock().toISOString(), level, message: escapeControls(redact(message)) };
     this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
     for (const l of this.listeners) l(entry);

@@ -12,6 +12,11 @@ export interface ReadPipelineOptions extends PipelineOptions {
   startOffset?: number;
   /** Expected size (from fstat): past it, only one request at a time probes for EOF. */
   sizeHint?: number;
+  /**
+   * Never hand the sink more than this many bytes in all: a server that sends more fails with
+   * `download-oversize` (the bytes past the limit are dropped).
+   */
+  maxBytes?: number;
 }
 
 type Outcome = { data: Uint8Array | null } | { error: unknown };
@@ -59,6 +64,9 @@ export async function readPipelined(session: SftpSession, handle: SftpHandle, si
         continue;
       }
       if (data.byteLength === 0) throw new SftpError('failure', 'The server answered a read with no data and no end of file.', { path: handle.path });
+      if (options.maxBytes !== undefined && delivered + data.byteLength > options.maxBytes) {
+        throw new SftpError('download-oversize', `It announced ${options.maxBytes} bytes.`, { path: handle.path, expectedBytes: options.maxBytes, actualBytes: head.offset + data.byteLength });
+      }
       if (data.byteLength < head.length) queue.unshift(issue(head.offset + data.byteLength, head.length - data.byteLength));
       await sink(data);
       delivered += data.byteLength;
