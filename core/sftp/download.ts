@@ -67,7 +67,8 @@ export async function downloadFile(session: SftpSession, path: string, sink: Byt
  * all, a file larger than `maxBytes` (default 1 MiB): memory stays bounded whatever is there.
  */
 export async function downloadToBytes(session: SftpSession, path: string, options: DownloadOptions = {}): Promise<Uint8Array> {
-  const max = options.maxBytes ?? 1024 * 1024;
+  const { maxBytes, ...rest } = options;
+  const max = maxBytes ?? 1024 * 1024;
   const parts: Uint8Array[] = [];
   let total = 0;
   const tooLarge = new SftpError('file-too-large', `More than ${max} bytes.`, { path });
@@ -75,7 +76,7 @@ export async function downloadToBytes(session: SftpSession, path: string, option
     total += chunk.byteLength;
     if (total > max) throw tooLarge;
     parts.push(chunk);
-  }, options);
+  }, rest);
   const out = new Uint8Array(total);
   let pos = 0;
   for (const p of parts) {
