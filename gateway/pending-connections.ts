@@ -21,7 +21,7 @@ export class PendingConnections {
 
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.opened(socket));
-    server.on('request', (req: IncomingMessage) => this.started(req));
+    server.prependListener('request', (req: IncomingMessage) => this.started(req));
     // 'upgrade' is emitted instead of 'request' for the WebSocket handshake.
     server.prependListener('upgrade', (req: IncomingMessage) => this.started(req));
   }

@@ -241,6 +241,7 @@ test('/healthz: only "ok" unless asked on this computer without a proxy in betwe
   const direct = (await (await fetch(base(g, '/healthz'))).json()) as Record<string, unknown>;
   assert.equal(direct.ok, true);
   assert.equal(typeof direct.relays, 'number', 'from loopback the details are there');
+  assert.equal(direct.pendingConnections, 0, 'the asking connection is no longer pending');
   const viaProxy = await (await fetch(base(g, '/healthz'), { headers: { 'X-Forwarded-For': '203.0.113.9' } })).json();
   assert.deepEqual(viaProxy, { ok: true });
   const lan = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4')?.address;

@@ -211,6 +211,18 @@ test('config: allow-lists, sign-in and login brakes are validated', () => {
   for (const [b, why] of bad) assert.throws(() => parseConfig(b), why, JSON.stringify(b));
 });
 
+test('config: the shipped config (loopback only, brakes on) and the two deployment examples are valid', () => {
+  const read = (p: string) => parseConfig(JSON.parse(readFileSync(new URL(p, import.meta.url), 'utf8')));
+  const shipped = read('../../gateway.config.json');
+  assert.deepEqual(shipped.allowClients, ['127.0.0.0/8', '::1/128']);
+  assert.equal(shipped.loginBrakes.enabled, true);
+  assert.deepEqual(shipped.loginBrakes, DEFAULT_LOGIN_BRAKES, 'the shipped file states the defaults');
+  const hospital = read('../../gateway/deploy/gateway.config.hospital.json');
+  assert.equal(hospital.requireIdentity, true);
+  const operator = read('../../gateway/deploy/gateway.config.operator.json');
+  assert.ok(Object.values(operator.targets).every((t) => t.allowClients && t.allowClients.length > 0), 'every operator target has its hospital ranges');
+});
+
 test('close codes: every reason has a text in the app, in nl, fr and en', () => {
   for (const lang of ['en', 'nl', 'fr'] as const) {
     const texts = CATALOGUES.errors[lang] as Record<string, string>;
