@@ -3,6 +3,7 @@
 
 export type SshErrorCode =
   | 'host-key-changed'
+  | 'host-key-not-published'
   | 'host-key-rejected'
   | 'key-refused'
   | 'wrong-password'
@@ -53,6 +54,24 @@ export class HostKeyChangedError extends SshError {
       details,
     );
     this.name = 'HostKeyChangedError';
+  }
+}
+
+/**
+ * The server shows the key the user trusted earlier, but the operator now publishes another
+ * fingerprint: the published one wins, so this is a hard stop too (the earlier trust may have been
+ * given to an impostor, or the server was re-keyed and the old key is compromised).
+ */
+export class HostKeyNotPublishedError extends SshError {
+  constructor(details: { host: string; algorithm: string; fingerprint: string; published: string[] }) {
+    super(
+      'host-key-not-published',
+      `the host key of ${details.host} (${details.algorithm} ${details.fingerprint}) is the one trusted earlier on this computer, ` +
+        `but the operator publishes ${details.published.join(' or ')}. The published fingerprint wins: nothing was sent. ` +
+        'Ask the server operator which key is right before connecting again.',
+      details,
+    );
+    this.name = 'HostKeyNotPublishedError';
   }
 }
 

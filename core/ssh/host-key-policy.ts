@@ -1,6 +1,7 @@
 // Host-key verification: a pinned fingerprint that matches continues, a mismatch is a hard stop
 // (HostKeyChangedError, never a question), and an unknown host asks the user through a callback.
-import { HostKeyChangedError, HostKeyRejectedError } from './errors.ts';
+// What the operator publishes (profile, gateway target) outranks what this computer trusted before.
+import { HostKeyChangedError, HostKeyNotPublishedError, HostKeyRejectedError } from './errors.ts';
 import { keyBlobAlgorithm, md5Fingerprint, normalizeSha256Fingerprint, sha256Fingerprint } from './fingerprint.ts';
 
 export interface HostKeyInfo {
@@ -49,12 +50,26 @@ export async function decideHostKey(key: HostKeyInfo, pins: readonly string[], p
   return decision;
 }
 
-/** Pins from a profile/CLI plus a store; "trust-always" answers are written to the store. */
-export function pinnedHostKeyPolicy(options: { pins?: readonly string[]; store?: HostKeyPinStore; prompt?: UnknownHostPrompt }): HostKeyPolicy {
+const normalized = (pins: readonly string[]) => pins.map((p) => normalizeSha256Fingerprint(p) ?? p.trim());
+
+/**
+ * `pins`: what the operator publishes (a profile, the gateway target, the CLI's --host-key): when
+ * there are any, they alone decide — a key trusted earlier on this computer (`store`, `trusted`)
+ * that is not among them is a hard stop, not a pass. Without published pins, the store and this
+ * session's trust-once answers decide, and an unknown key is asked about; "trust-always" answers
+ * are written to the store.
+ */
+export function pinnedHostKeyPolicy(options: { pins?: readonly string[]; trusted?: readonly string[]; store?: HostKeyPinStore; prompt?: UnknownHostPrompt }): HostKeyPolicy {
   return {
     async verify(key) {
-      const stored = options.store ? await options.store.get(key.target) : [];
-      const decision = await decideHostKey(key, [...(options.pins ?? []), ...stored], options.prompt);
+      const published = normalized(options.pins ?? []);
+      const earlier = normalized([...(options.trusted ?? []), ...(options.store ? await options.store.get(key.target) : [])]);
+      if (published.length > 0) {
+        if (published.includes(key.sha256)) return;
+        if (earlier.includes(key.sha256)) throw new HostKeyNotPublishedError({ host: key.target, algorithm: key.keyAlgorithm, fingerprint: key.sha256, published });
+        throw new HostKeyChangedError({ host: key.target, algorithm: key.keyAlgorithm, fingerprint: key.sha256, pinned: published });
+      }
+      const decision = await decideHostKey(key, earlier, options.prompt);
       if (decision === 'trust-always' && options.store) await options.store.add(key.target, key.sha256, key.keyAlgorithm);
     },
   };

@@ -4,6 +4,7 @@
 // technical details. Nothing of `message` (English, for logs) is put into a sentence.
 import { t, type MessageKey } from './index.ts';
 import { CATALOGUES } from './catalogue/index.ts';
+import { escapeControls } from '../../../core/text/control-chars.ts';
 
 export interface ErrorFact {
   label: string;
@@ -68,6 +69,9 @@ export function errorView(error: CodedError): ErrorView {
     case 'host-key-changed':
       facts.push(...fact('error.fact.shown', d.fingerprint && `${text(d.algorithm)} ${text(d.fingerprint)}`.trim()), ...fact('error.fact.expected', d.pinned));
       break;
+    case 'host-key-not-published':
+      facts.push(...fact('error.fact.shown', d.fingerprint && `${text(d.algorithm)} ${text(d.fingerprint)}`.trim()), ...fact('error.fact.expected', d.published));
+      break;
     case 'host-key-rejected':
       facts.push(...fact('error.fact.shown', d.fingerprint && `${text(d.algorithm)} ${text(d.fingerprint)}`.trim()));
       break;
@@ -89,7 +93,7 @@ export function errorView(error: CodedError): ErrorView {
   if (NEGOTIATION.has(error.code) && (d.server !== undefined || d.client !== undefined)) {
     technical.push({ text: t('error.tech.offers', { server: text(d.server) || '—', client: text(d.client) || '—' }) });
   }
-  if (typeof d.serverMessage === 'string' && d.serverMessage.trim()) technical.push({ text: t('error.tech.serverSaid', { message: d.serverMessage.trim() }) });
+  if (typeof d.serverMessage === 'string' && d.serverMessage.trim()) technical.push({ text: t('error.tech.serverSaid', { message: escapeControls(d.serverMessage.trim()) }) });
   if (key === 'error.error' || (MESSAGE_IS_TECHNICAL.has(error.code) && !byGateway)) {
     if (error.message) technical.push({ text: error.message, english: true });
   }

@@ -71,9 +71,9 @@ function relayUrl(targetId: string): string {
 
 async function open(req: ConnectRequest): Promise<Live> {
   const transport = await connectWebSocket({ url: relayUrl(req.targetId), description: `gateway target ${req.targetId}` });
-  const pins = [...req.publishedFingerprints, ...(trustedThisSession ? [trustedThisSession] : [])];
   const policy = pinnedHostKeyPolicy({
-    pins,
+    pins: req.publishedFingerprints,
+    trusted: trustedThisSession ? [trustedThisSession] : [],
     store: indexedDbPinStore,
     prompt: async (key: HostKeyInfo) => {
       log.info(`unknown host key ${key.keyAlgorithm} ${key.sha256}: asking the user`);

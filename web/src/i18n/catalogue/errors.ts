@@ -21,6 +21,7 @@ type ErrorTexts = Record<`error.${ErrorCode}` | `gateway.${GatewayReason}`, stri
 
 const en = {
   // SSH: host key, authentication, negotiation, connection
+  'error.host-key-not-published': 'STOP: the server shows the identity you trusted earlier on this computer, but the operator now publishes a different fingerprint. The published fingerprint counts, so nothing was sent. Ask the server operator which one is right before you connect again.',
   'error.host-key-changed': 'STOP: the server’s identity has changed. Either the server was reinstalled, or someone is intercepting the connection. Nothing was sent. Ask the server operator for the new fingerprint before you connect again.',
   'error.host-key-rejected': 'You did not trust the server’s fingerprint, so nothing was sent. Compare it with the value the operator published, then connect again.',
   'error.key-refused': 'The server refused this key. Was the public key registered for this user name? Check the user name, and wait for the operator’s confirmation e-mail after sending the .asc file.',
@@ -112,6 +113,7 @@ const en = {
 } satisfies ErrorTexts & Record<string, string>;
 
 const nl: Translations<typeof en> = {
+  'error.host-key-not-published': 'STOP: de server toont de identiteit die u vroeger op deze computer vertrouwde, maar de beheerder publiceert nu een andere vingerafdruk. De gepubliceerde vingerafdruk telt, dus er werd niets verstuurd. Vraag de beheerder van de server welke de juiste is voor u opnieuw verbindt.',
   'error.host-key-changed': 'STOP: de identiteit van de server is gewijzigd. Ofwel werd de server opnieuw geïnstalleerd, ofwel onderschept iemand de verbinding. Er werd niets verstuurd. Vraag de beheerder van de server de nieuwe vingerafdruk voor u opnieuw verbindt.',
   'error.host-key-rejected': 'U vertrouwde de vingerafdruk van de server niet; er werd niets verstuurd. Vergelijk hem met de waarde die de beheerder publiceerde en verbind opnieuw.',
   'error.key-refused': 'De server weigerde deze sleutel. Werd de publieke sleutel geregistreerd voor deze gebruikersnaam? Controleer de gebruikersnaam en wacht op de bevestigingsmail van de beheerder na het versturen van het .asc-bestand.',
@@ -197,6 +199,7 @@ const nl: Translations<typeof en> = {
 };
 
 const fr: Translations<typeof en> = {
+  'error.host-key-not-published': 'STOP : le serveur présente l’identité à laquelle vous avez fait confiance auparavant sur cet ordinateur, mais l’opérateur publie désormais une autre empreinte. C’est l’empreinte publiée qui compte : rien n’a été envoyé. Demandez à l’opérateur du serveur laquelle est la bonne avant de vous reconnecter.',
   'error.host-key-changed': 'STOP : l’identité du serveur a changé. Soit le serveur a été réinstallé, soit quelqu’un intercepte la connexion. Rien n’a été envoyé. Demandez la nouvelle empreinte à l’opérateur du serveur avant de vous reconnecter.',
   'error.host-key-rejected': 'Vous n’avez pas fait confiance à l’empreinte du serveur : rien n’a été envoyé. Comparez-la avec la valeur publiée par l’opérateur, puis reconnectez-vous.',
   'error.key-refused': 'Le serveur a refusé cette clé. La clé publique a-t-elle été enregistrée pour ce nom d’utilisateur ? Vérifiez le nom d’utilisateur et attendez l’e-mail de confirmation de l’opérateur après l’envoi du fichier .asc.',
