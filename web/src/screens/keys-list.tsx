@@ -25,7 +25,7 @@ export function KeysList() {
               <th>{t('keys.store.type')}</th>
               <th>{t('keys.fp.sha256')}</th>
               <th>{t('keys.store.created')}</th>
-              <th />
+              <th><span class="visually-hidden">{t('common.actions')}</span></th>
             </tr>
           </thead>
           <tbody>
@@ -37,11 +37,11 @@ export function KeysList() {
                 <td>{date(k.created)}</td>
                 <td class="row-actions">
                   <div>
-                    <button type="button" data-testid="keys-rename" onClick={async () => {
+                    <button type="button" data-testid="keys-rename" aria-label={t('keys.store.renameName', { name: k.name })} onClick={async () => {
                       const name = await askText(t('keys.store.renamePrompt'), k.name, t('keys.store.rename'));
                       if (name && name.trim()) void renameKey(k.id, name);
                     }}>{t('keys.store.rename')}</button>
-                    <button type="button" class="danger" data-testid="keys-delete" onClick={async () => {
+                    <button type="button" class="danger" data-testid="keys-delete" aria-label={t('keys.store.deleteName', { name: k.name })} onClick={async () => {
                       if (await askConfirm(t('keys.store.deleteConfirm', { name: k.name }), t('keys.store.delete'))) void deleteKey(k.id);
                     }}>{t('keys.store.delete')}</button>
                   </div>

@@ -98,7 +98,7 @@ export function KeysResult({ result, profile }: { result: GeneratedKey; profile?
               <td class="mono">{f.name}</td>
               <td>{fileText(f.role)}</td>
               <td class="row-actions">
-                <button type="button" data-testid={`keys-download-${f.role}`} onClick={() => downloadBlob(f.name, new Blob([f.content], { type: 'application/octet-stream' }))}>
+                <button type="button" data-testid={`keys-download-${f.role}`} aria-label={t('keys.downloadName', { name: f.name })} onClick={() => downloadBlob(f.name, new Blob([f.content], { type: 'application/octet-stream' }))}>
                   {t('keys.download')}
                 </button>
               </td>
