@@ -19,7 +19,8 @@ export function SessionLogView() {
         </button>
         {copied && <span class="hint">{t('log.copied')}</span>}
       </div>
-      <pre class="log">{entries.length === 0 ? t('log.empty') : text}</pre>
+      {/* A scroll region is reachable by keyboard (tabIndex) and named for screen readers. */}
+      <pre class="log" tabIndex={0} role="region" aria-label={t('log.title')} data-testid="log-text">{entries.length === 0 ? t('log.empty') : text}</pre>
     </details>
   );
 }
