@@ -1,0 +1,192 @@
+// axe-core (WCAG 2.1 A and AA, plus axe's best practices) on every screen and dialog of the app,
+// in Dutch, French and English: zero violations. Real Chromium at 1280×800, the real gateway and
+// the embedded demo SFTP server; each state is reached the way a user reaches it, then checked in
+// the three languages (switched with the header's select, the state kept).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { axeViolations, formatFindings } from '../support/axe.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { switchLanguage } from '../support/i18n-page.ts';
+import { startTcpSwitch, type TcpSwitch } from '../support/tcp-switch.ts';
+
+const sha1 = (path: string) => execFileSync('sha1sum', [path]).toString().split(' ')[0]!;
+
+describe('axe on every screen and dialog, in nl, fr and en', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-e2e-a11y-'));
+  let app: AppServer;
+  let sw: TcpSwitch;
+  let browser: Browser;
+  let page: Page;
+  const results: string[] = [];
+  let failures: string[] = [];
+
+  /** Checks the page as it is now in each language; the test asserts at its end, so every state is seen. */
+  async function check(what: string): Promise<void> {
+    for (const lang of ['nl', 'fr', 'en'] as const) {
+      await switchLanguage(page, lang);
+      const found = await axeViolations(page);
+      results.push(`${what} [${lang}]: ${found.length}`);
+      if (found.length > 0) failures.push(`${what} [${lang}]\n${formatFindings(found)}`);
+    }
+  }
+
+  function noViolations(): void {
+    const all = failures;
+    failures = [];
+    assert.equal(all.length, 0, all.join('\n'));
+  }
+
+  before(async () => {
+    sw = await startTcpSwitch(1);
+    app = await startAppServer({ demo: true, targets: { nopin: { label: 'Demo without pin', host: '127.0.0.1', port: sw.port, hostKeyFingerprints: [], local: true } } });
+    sw.setTarget(app.demo!.port);
+    browser = await launchChromium();
+    page = await (await browser.newContext({ locale: 'nl-BE', viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();
+    await page.goto(`${app.url}#/hash`);
+    await page.waitForSelector('[data-testid="hash-screen"]');
+  });
+  after(async () => {
+    console.log(results.join('\n'));
+    await browser?.close();
+    await app?.close();
+    await sw?.close();
+  });
+
+  test('Make .hash files: empty, and with results', async () => {
+    await check('hash, empty');
+    const a = join(dir, 'gegevens.csv');
+    const b = join(dir, 'bijlage.dat');
+    writeFileSync(a, 'id;waarde\n1;2\n');
+    writeFileSync(b, Buffer.alloc(300_000, 7));
+    writeFileSync(`${b}.hash`, sha1(b));
+    await page.setInputFiles('[data-testid="hash-files"]', [a, b, `${b}.hash`]);
+    await page.waitForSelector('[data-testid="hash-overall"][data-finished="true"]');
+    await check('hash, results');
+    noViolations();
+  });
+
+  test('Check .hash files: empty, and with every kind of result', async () => {
+    await page.click('[data-testid="nav-verify"]');
+    await page.waitForSelector('[data-testid="verify-screen"]');
+    await check('verify, empty');
+    const ok = join(dir, 'goed.csv');
+    const bad = join(dir, 'fout.csv');
+    writeFileSync(ok, 'goed\n');
+    writeFileSync(`${ok}.hash`, sha1(ok));
+    writeFileSync(bad, 'fout\n');
+    writeFileSync(`${bad}.hash`, sha1(ok));
+    writeFileSync(join(dir, 'los.csv'), 'zonder hash\n');
+    await page.setInputFiles('[data-testid="verify-files"]', [ok, `${ok}.hash`, bad, `${bad}.hash`, join(dir, 'los.csv')]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="verify-row"][data-result="checking"]').length === 0);
+    await check('verify, results');
+    noViolations();
+  });
+
+  test('Keys: empty, a new key with its result, the kept keys, rename and delete questions, an import error', async () => {
+    await page.click('[data-testid="nav-keys"]');
+    await page.waitForSelector('[data-testid="keys-screen"]');
+    await check('keys, empty');
+    await page.selectOption('[data-testid="keys-profile"]', '');
+    await page.selectOption('[data-testid="keys-type"]', 'ed25519');
+    await page.fill('[data-testid="keys-ident"]', 'Z12345');
+    await page.fill('[data-testid="keys-pass"]', 'een lange wachtwoordzin');
+    await page.fill('[data-testid="keys-pass2"]', 'een lange wachtwoordzin');
+    await page.click('[data-testid="keys-generate"]');
+    await page.waitForSelector('[data-testid="keys-result"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="keys-stored-row"]');
+    await check('keys, result and kept keys');
+    // A VIKZ key: RSA 4096, and the result with the mail helper for the registry.
+    await page.selectOption('[data-testid="keys-profile"]', 'vikz');
+    await page.fill('[data-testid="keys-ident"]', 'Z12345');
+    await page.fill('[data-testid="keys-pass"]', 'een lange wachtwoordzin');
+    await page.fill('[data-testid="keys-pass2"]', 'een lange wachtwoordzin');
+    await page.click('[data-testid="keys-generate"]');
+    await page.waitForSelector('[data-testid="keys-mail"]', { timeout: 120_000 });
+    await check('keys, a VIKZ key with the mail helper');
+    await page.click('[data-testid="keys-rename"]');
+    await page.waitForSelector('[data-testid="ask-dialog"][open]');
+    await check('keys, rename question');
+    await page.click('[data-testid="ask-cancel"]');
+    await page.click('[data-testid="keys-delete"]');
+    await page.waitForSelector('[data-testid="ask-dialog"][open]');
+    await check('keys, delete question');
+    await page.click('[data-testid="ask-cancel"]');
+    const garbage = join(dir, 'geen-sleutel.txt');
+    writeFileSync(garbage, 'dit is geen sleutel\n');
+    await page.setInputFiles('[data-testid="keys-import-file"]', garbage);
+    await page.click('[data-testid="keys-import"]');
+    await page.waitForSelector('[data-testid="keys-import-message"]');
+    await check('keys, import error');
+    noViolations();
+  });
+
+  test('Deliver: connect panel, a failed login, the host-key question', async () => {
+    await page.click('[data-testid="nav-deliver"]');
+    await page.waitForSelector('[data-testid="connect-panel"]');
+    await page.selectOption('[data-testid="profile"]', 'vikz');
+    await check('deliver, connect panel (a profile the gateway does not know)');
+    await page.selectOption('[data-testid="profile"]', 'demo');
+    await page.fill('[data-testid="username"]', 'demo');
+    await page.selectOption('[data-testid="auth-method"]', 'password');
+    await page.fill('[data-testid="password"]', 'verkeerd');
+    await page.click('[data-testid="connect"]');
+    await page.waitForSelector('[data-testid="connect-error"]', { timeout: 30_000 });
+    await check('deliver, login refused');
+    const profiles = join(dir, 'profielen.json');
+    writeFileSync(profiles, JSON.stringify({ format: 'sftp-courier-profiles', version: 1, profiles: [{ id: 'nopin', label: 'Zonder vingerafdruk', targetId: 'nopin', authMethods: ['password'], hostKeyFingerprints: [], uploadFolder: 'incoming', sidecar: { required: true, style: 'hex' }, tempRename: true, help: {} }] }));
+    await page.setInputFiles('[data-testid="profile-import"]', profiles);
+    await page.waitForSelector('option[value="nopin"]', { state: 'attached' });
+    await page.selectOption('[data-testid="profile"]', 'nopin');
+    await page.fill('[data-testid="username"]', 'demo');
+    await page.fill('[data-testid="password"]', 'demo-password');
+    await page.click('[data-testid="connect"]');
+    await page.waitForSelector('[data-testid="hostkey-dialog"][open]', { timeout: 30_000 });
+    await check('deliver, host-key question');
+    await page.click('[data-testid="hostkey-reject"]');
+    await page.waitForSelector('[data-testid="connect-error"]', { timeout: 30_000 });
+    noViolations();
+  });
+
+  test('Deliver: connected, files chosen, the session log, a delivery with its receipt, an existing file, a new folder', async () => {
+    await page.selectOption('[data-testid="profile"]', 'demo');
+    await page.fill('[data-testid="username"]', 'demo');
+    await page.selectOption('[data-testid="auth-method"]', 'password');
+    await page.fill('[data-testid="password"]', 'demo-password');
+    await page.click('[data-testid="connect"]');
+    await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="browse-panel"]');
+    const files = ['levering.csv', 'bijlage-1.csv', 'bijlage-2.csv', 'bijlage-3.csv'].map((n) => join(dir, n));
+    for (const f of files) writeFileSync(f, 'id\n1\n');
+    const a = files[0]!;
+    await page.setInputFiles('[data-testid="send-files"]', files);
+    await page.waitForSelector('[data-testid="send-start"]');
+    await check('deliver, connected with files chosen');
+    await page.click('[data-testid="send-start"]');
+    await page.waitForSelector('[data-testid="receipt"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="browse-row"][data-name="levering.csv"]');
+    await check('deliver, delivered with a receipt');
+    // The log, open, long enough to scroll (axe: a scroll region must be reachable by keyboard).
+    await page.click('[data-testid="session-log"] summary');
+    assert.ok(await page.$eval('pre.log', (e) => e.scrollHeight > e.clientHeight), 'the session log scrolls');
+    await check('deliver, the session log open');
+    await page.setInputFiles('[data-testid="send-files"]', [a]);
+    await page.click('[data-testid="send-start"]');
+    await page.waitForSelector('[data-testid="existing-dialog"][open]', { timeout: 30_000 });
+    await check('deliver, the file already exists');
+    await page.click('[data-testid="existing-skip"]');
+    await page.waitForSelector('[data-testid="receipt"]', { timeout: 60_000 });
+    await page.click('[data-testid="browse-mkdir"]');
+    await page.waitForSelector('[data-testid="ask-dialog"][open]');
+    await check('deliver, new folder question');
+    await page.click('[data-testid="ask-cancel"]');
+    await page.click('[data-testid="logout"]');
+    await page.waitForSelector('[data-testid="connect-panel"]');
+    noViolations();
+  });
+});
