@@ -93,6 +93,11 @@ interface AuthAttempt {
 }
 
 export async function connectSsh(transport: ByteTransport, options: ConnectOptions): Promise<SshConnection> {
+  // Development switch while the sans-IO core is validated against the whole suite.
+  if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.COURIER_SSH_ENGINE === 'core') {
+    const { connectSsh: connectCore } = await import('./driver.ts');
+    return connectCore(transport, options);
+  }
   const where = options.target;
   const { config, strictKex } = buildSessionConfig(options.algorithms, options.auth.key?.algorithms ?? []);
   if (options.rekeyBytes) (config as unknown as { keyRotationThreshold: number }).keyRotationThreshold = options.rekeyBytes;

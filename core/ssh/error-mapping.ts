@@ -1,16 +1,16 @@
 // Turns what dev-tunnels-ssh throws or reports on close into our typed errors.
 import { SshConnectionError as LibraryConnectionError, SshDisconnectReason } from '@microsoft/dev-tunnels-ssh';
-import { NegotiationError, SshConnectionError, SshError, SshProtocolError } from './errors.ts';
+import { NegotiationError, SshConnectionError, SshError, SshProtocolError, type NegotiationKind } from './errors.ts';
 
 const NEGOTIATION = /Failed (\w+) negotiation: Server \(([^)]*)\) Client \(([^)]*)\)/;
 
-const KINDS: Record<string, { code: 'no-common-kex' | 'no-common-host-key' | 'no-common-cipher' | 'no-common-mac'; what: string }> = {
-  KeyExchange: { code: 'no-common-kex', what: 'key exchange' },
-  PublicKey: { code: 'no-common-host-key', what: 'host key type' },
-  ClientEncryption: { code: 'no-common-cipher', what: 'cipher' },
-  ServerEncryption: { code: 'no-common-cipher', what: 'cipher' },
-  ClientHmac: { code: 'no-common-mac', what: 'MAC' },
-  ServerHmac: { code: 'no-common-mac', what: 'MAC' },
+const KINDS: Record<string, NegotiationKind> = {
+  KeyExchange: 'kex',
+  PublicKey: 'host-key',
+  ClientEncryption: 'cipher',
+  ServerEncryption: 'cipher',
+  ClientHmac: 'mac',
+  ServerHmac: 'mac',
 };
 
 const SIGNALS = /^(ext-info-[cs]|kex-strict-[cs]-v00@openssh\.com)$/;
@@ -29,7 +29,7 @@ export function mapSshError(e: unknown, where: string): SshError {
   const neg = NEGOTIATION.exec(message);
   if (neg) {
     const kind = KINDS[neg[1]!];
-    if (kind) return new NegotiationError(kind.code, kind.what, list(neg[2]!), list(neg[3]!));
+    if (kind) return new NegotiationError(kind, list(neg[2]!), list(neg[3]!));
   }
   if (e instanceof LibraryConnectionError) {
     switch (e.reason) {

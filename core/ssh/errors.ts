@@ -1,11 +1,14 @@
 // Typed SSH failures. Each has a stable `code` (the UI translates by code), structured `details`
-// for the message parameters, and an English message for logs and the CLI.
+// for the message parameters, `transient` (worth a reconnect) decided here where the error is
+// made, and an English message for logs and the CLI. Messages are rendered from the details,
+// never parsed back.
 
 export type SshErrorCode =
   | 'host-key-changed'
   | 'host-key-not-published'
   | 'host-key-rejected'
   | 'key-refused'
+  | 'key-algorithm-unsupported'
   | 'wrong-password'
   | 'password-expired'
   | 'auth-failed'
@@ -21,20 +24,30 @@ export type SshErrorCode =
   | 'channel-refused'
   | 'gateway-refused';
 
-export type SshErrorDetails = Record<string, string | number | string[] | undefined>;
+export type SshErrorDetails = Record<string, string | number | boolean | string[] | undefined>;
+
+export interface SshErrorOptions {
+  cause?: unknown;
+  /** Overrides the class's rule, e.g. a gateway refusal that is only a busy gateway. */
+  transient?: boolean;
+}
 
 /** Failures of the path, not of the peer's answer: a new connection attempt may succeed. */
 const TRANSIENT_CODES: ReadonlySet<SshErrorCode> = new Set(['connection-refused', 'connection-lost', 'timeout']);
 
 export class SshError extends Error {
+  /** A reconnect may succeed (connection lost, timeout); false for refusals that will repeat. */
+  readonly transient: boolean;
+
   constructor(
     readonly code: SshErrorCode,
     message: string,
     readonly details: SshErrorDetails = {},
-    options?: { cause?: unknown },
+    options?: SshErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SshError';
+    this.transient = options?.transient ?? false;
   }
 
   /** Worth reconnecting for (connection refused or lost, timeout); every other code is permanent. */
@@ -45,6 +58,7 @@ export class SshError extends Error {
 
 /** The server's host key differs from the pinned one: a hard stop, never a question. */
 export class HostKeyChangedError extends SshError {
+  declare readonly details: { host: string; algorithm: string; fingerprint: string; pinned: string[] };
   constructor(details: { host: string; algorithm: string; fingerprint: string; pinned: string[] }) {
     super(
       'host-key-changed',
@@ -77,37 +91,72 @@ export class HostKeyNotPublishedError extends SshError {
 
 /** The user (or the policy) declined an unknown host key. */
 export class HostKeyRejectedError extends SshError {
+  declare readonly details: { host: string; algorithm: string; fingerprint: string };
   constructor(details: { host: string; algorithm: string; fingerprint: string }) {
     super('host-key-rejected', `the host key of ${details.host} (${details.algorithm} ${details.fingerprint}) was not trusted; connection closed`, details);
     this.name = 'HostKeyRejectedError';
   }
 }
 
+export type AuthenticationCode = 'key-refused' | 'key-algorithm-unsupported' | 'wrong-password' | 'password-expired' | 'auth-failed' | 'auth-cancelled';
+
+export interface AuthenticationDetails extends SshErrorDetails {
+  user?: string;
+  where?: string;
+  /** What the server's last USERAUTH_FAILURE said may continue. */
+  serverMethods?: string[];
+  /** Signature algorithms we signed (or offered) with, in order, for a key. */
+  triedAlgorithms?: string[];
+  /** The server's RFC 8308 server-sig-algs, if it sent them. */
+  serverSigAlgs?: string[];
+}
+
 export class AuthenticationError extends SshError {
-  constructor(code: 'key-refused' | 'wrong-password' | 'password-expired' | 'auth-failed' | 'auth-cancelled', message: string, details: SshErrorDetails = {}) {
+  declare readonly code: AuthenticationCode;
+  declare readonly details: AuthenticationDetails;
+  constructor(code: AuthenticationCode, message: string, details: AuthenticationDetails = {}) {
     super(code, message, details);
     this.name = 'AuthenticationError';
   }
 }
 
-/** Client and server share no algorithm of one kind. */
+export type NegotiationKind = 'kex' | 'host-key' | 'cipher' | 'mac';
+
+const NEGOTIATION: Record<NegotiationKind, { code: 'no-common-kex' | 'no-common-host-key' | 'no-common-cipher' | 'no-common-mac'; what: string }> = {
+  kex: { code: 'no-common-kex', what: 'key exchange' },
+  'host-key': { code: 'no-common-host-key', what: 'host key type' },
+  cipher: { code: 'no-common-cipher', what: 'cipher' },
+  mac: { code: 'no-common-mac', what: 'MAC' },
+};
+
+/** Client and server share no algorithm of one kind. `theirs` and `ours` are real algorithms only (no signals). */
 export class NegotiationError extends SshError {
-  constructor(code: 'no-common-kex' | 'no-common-host-key' | 'no-common-cipher' | 'no-common-mac', what: string, server: string[], client: string[]) {
-    super(code, `no common ${what}: the server offers ${server.join(', ') || '(nothing)'}, we offer ${client.join(', ')}`, { what, server, client });
+  declare readonly details: { what: string; server: string[]; client: string[] };
+  constructor(
+    readonly kind: NegotiationKind,
+    readonly theirs: readonly string[],
+    readonly ours: readonly string[],
+  ) {
+    const { code, what } = NEGOTIATION[kind];
+    super(code, `no common ${what}: the server offers ${theirs.join(', ') || '(nothing)'}, we offer ${ours.join(', ')}`, { what, server: [...theirs], client: [...ours] });
     this.name = 'NegotiationError';
   }
 }
 
+export type ConnectionCode = 'connection-refused' | 'connection-lost' | 'timeout' | 'gateway-refused';
+
 export class SshConnectionError extends SshError {
-  constructor(code: 'connection-refused' | 'connection-lost' | 'timeout' | 'gateway-refused', message: string, details: SshErrorDetails = {}, options?: { cause?: unknown }) {
-    super(code, message, details, options);
+  declare readonly code: ConnectionCode;
+  constructor(code: ConnectionCode, message: string, details: SshErrorDetails = {}, options?: SshErrorOptions) {
+    // A gateway refusal (unknown target, forbidden address) repeats; the rest may not.
+    super(code, message, details, { ...options, transient: options?.transient ?? code !== 'gateway-refused' });
     this.name = 'SshConnectionError';
   }
 }
 
 /** The peer broke the protocol: a malformed, unexpected or forged packet. */
 export class SshProtocolError extends SshError {
-  constructor(message: string, details: SshErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(message: string, details: SshErrorDetails = {}, options?: SshErrorOptions) {
     super('protocol-error', `SSH protocol error: ${message}`, details, options);
     this.name = 'SshProtocolError';
   }

@@ -76,7 +76,8 @@ class TcpTransport implements ByteTransport {
   }
 
   onData(handler: (chunk: Uint8Array) => void): void {
-    this.socket.on('data', (chunk: Buffer) => handler(chunk));
+    // A plain Uint8Array view (no copy): what the SSH core hands on never turns out to be a Buffer.
+    this.socket.on('data', (chunk: Buffer) => handler(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
   }
 
   onClose(handler: (error?: SshConnectionError) => void): void {
