@@ -32,9 +32,6 @@ export interface SshErrorOptions {
   transient?: boolean;
 }
 
-/** Failures of the path, not of the peer's answer: a new connection attempt may succeed. */
-const TRANSIENT_CODES: ReadonlySet<SshErrorCode> = new Set(['connection-refused', 'connection-lost', 'timeout']);
-
 export class SshError extends Error {
   /** A reconnect may succeed (connection lost, timeout); false for refusals that will repeat. */
   readonly transient: boolean;
@@ -48,11 +45,6 @@ export class SshError extends Error {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SshError';
     this.transient = options?.transient ?? false;
-  }
-
-  /** Worth reconnecting for (connection refused or lost, timeout); every other code is permanent. */
-  get transient(): boolean {
-    return TRANSIENT_CODES.has(this.code);
   }
 }
 

@@ -125,7 +125,7 @@ for (const [cipher, mac] of combos) {
     for (const [sealNode, openNode] of [
       [true, false],
       [false, true],
-    ]) {
+    ] as const) {
       const k = keysFor(cipher!, mac!);
       const sealer = await make(sealNode, k);
       const opener = await make(openNode, k);
