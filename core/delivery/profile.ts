@@ -1,6 +1,7 @@
 // A server profile: everything the app must know to deliver to one registry server, handed out
 // by a hospital's IT department as JSON, or built in (see builtin-profiles.ts).
 import { isSidecarStyle, type SidecarStyle } from '../hash/sidecar.ts';
+import { compileUsernamePattern, UsernamePatternError } from './username-pattern.ts';
 
 export type AuthMethod = 'publickey' | 'password' | 'keyboard-interactive';
 export type KeyType = 'rsa' | 'ed25519' | 'ecdsa';
@@ -71,7 +72,9 @@ export type ProfileProblem =
   | { kind: 'not-object'; profile?: number }
   /** A field is missing (`required`) or not what it must be (`invalid`). */
   | { kind: 'field'; profile?: number; label?: string; field: ProfileField; rule: 'required' | 'invalid' }
-  | { kind: 'duplicate-id'; id: string };
+  | { kind: 'duplicate-id'; id: string }
+  /** The user-name pattern is outside the safe subset SFTP Courier runs (see username-pattern.ts). */
+  | { kind: 'username-pattern'; profile?: number; label?: string; reason: UsernamePatternError['reason']; position: number };
 
 export class ProfileFileError extends Error {
   /** `problems` in English (logs, CLI); `issues` the same problems as data, in the same order. */
@@ -144,6 +147,14 @@ export function validateProfile(raw: Json, where = 'profile', index?: number): {
   if (raw.ciphers !== undefined && !isStringArray(raw.ciphers)) bad('ciphers', 'a list of cipher names');
   if (raw.username !== undefined && (!isObject(raw.username) || typeof raw.username.example !== 'string' || (raw.username.pattern !== undefined && typeof raw.username.pattern !== 'string'))) {
     bad('username', 'an object { example, pattern? }');
+  } else if (isObject(raw.username) && typeof raw.username.pattern === 'string') {
+    try {
+      compileUsernamePattern(raw.username.pattern);
+    } catch (err) {
+      if (!(err instanceof UsernamePatternError)) throw err;
+      problems.push(`${where}.username.pattern: ${err.message}`);
+      issues.push({ kind: 'username-pattern', ...at, ...named, reason: err.reason, position: err.position });
+    }
   }
   if (problems.length > 0) return { problems, issues };
   const profile: ServerProfile = {

@@ -20,6 +20,8 @@ export function profileProblemText(problem: ProfileProblem): string {
       return t('profile.problem.not-object', { where: where(problem) });
     case 'duplicate-id':
       return t('profile.problem.duplicate-id', { id: problem.id });
+    case 'username-pattern':
+      return t('profile.problem.username-pattern', { where: where(problem), position: problem.position + 1 });
     case 'field': {
       const field = t(`profile.field.${problem.field}` as MessageKey);
       if (problem.rule === 'required') return t('profile.problem.required', { where: where(problem), field });

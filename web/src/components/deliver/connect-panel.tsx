@@ -1,7 +1,7 @@
 // Choose the server profile, the account, and a key or password; then connect. Failures are
 // shown in the user's language with what to do next.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { checkKeyAgainstProfile, ProfileFileError, type KeyType, type ServerProfile } from '../../../../core/delivery/profile.ts';
+import { checkKeyAgainstProfile, type KeyType, type ServerProfile } from '../../../../core/delivery/profile.ts';
 import { describeError } from '../../i18n/describe-error.ts';
 import { language, t } from '../../i18n/index.ts';
 import { profileLabel } from '../../i18n/profile-label.ts';
@@ -11,6 +11,8 @@ import {
 } from '../../services/profile-store.ts';
 import { connect, connectionError, connectionState } from '../../services/session-client.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
+import { matchesUsernamePattern } from '../../../../core/delivery/username-pattern.ts';
+import { profileFileProblems } from '../../i18n/profile-problems.ts';
 
 const LAST_PROFILE = 'courier.deliver.profile';
 const userKey = (profileId: string) => `courier.deliver.user.${profileId}`;
@@ -76,7 +78,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   const inGateway = Array.isArray(targets) ? targets.some((g) => g.id === profile.targetId) : true;
   const key = storedKeys.value.find((k) => k.id === keyId);
   const keyCheck = key ? checkKeyAgainstProfile(profile, { type: keyTypeOf(key.type), bits: key.bits }) : { ok: true as const };
-  const usernameOk = !profile.username?.pattern || username === '' || new RegExp(profile.username.pattern).test(username);
+  const usernameOk = username === '' || matchesUsernamePattern(profile.username?.pattern, username);
   const passwordAllowed = profile.authMethods.includes('password') || profile.authMethods.includes('keyboard-interactive');
   const keyAllowed = profile.authMethods.includes('publickey');
   const busy = connectionState.value === 'connecting';
@@ -134,13 +136,13 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
                 const n = await importProfileFile(await file.text());
                 setNotice({ kind: 'ok', text: t('deliver.profile.imported', { n }) });
               } catch (err) {
-                setNotice({ kind: 'error', text: t('deliver.profile.importFailed', { problems: err instanceof ProfileFileError ? err.problems.join('; ') : String(err) }) });
+                setNotice({ kind: 'error', text: t('deliver.profile.importFailed', { problems: profileFileProblems(err).join(' ') }) });
               }
             }}
           />
         </div>
       </div>
-      {notice && <p class={notice.kind === 'ok' ? 'success' : 'alert'} role={notice.kind === 'ok' ? 'status' : 'alert'}>{notice.text}</p>}
+      {notice && <p class={notice.kind === 'ok' ? 'success' : 'alert'} role={notice.kind === 'ok' ? 'status' : 'alert'} data-testid="profile-notice">{notice.text}</p>}
       {profile.notes?.[language.value] && <p class="notice">{profile.notes[language.value]}</p>}
       {targets === 'unreachable' && <p class="alert">{t('deliver.profile.gatewayUnreachable')}</p>}
       {!inGateway && <p class="alert" role="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
