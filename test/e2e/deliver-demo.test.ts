@@ -78,13 +78,14 @@ describe('deliver to the demo server in Chromium', () => {
   });
 
   test('the browser lists what arrived; log out ends the session', async () => {
-    await page.waitForSelector('[data-testid="browse-row"][data-name="gegevens.dat.hash"]');
-    const names = await page.$$eval('[data-testid="browse-row"]', (rows) => rows.map((r) => r.getAttribute('data-name')));
+    // Each pair is one row that shows its .hash is there.
+    await page.waitForSelector('[data-testid="browse-row"][data-name="gegevens.dat"][data-sidecar="present"]');
+    const rows = await page.$$eval('[data-testid="browse-row"]', (trs) => trs.map((r) => [r.getAttribute('data-name'), r.getAttribute('data-sidecar')]));
     for (const f of files) {
       const name = f.split('/').pop()!;
-      assert.ok(names.includes(name) && names.includes(`${name}.hash`), name);
+      assert.ok(rows.some(([n, side]) => n === name && side === 'present'), name);
     }
-    assert.ok(!names.some((n) => n?.includes('courier-part')));
+    assert.ok(!rows.some(([n]) => n?.includes('courier-part')));
     await page.click('[data-testid="logout"]');
     await page.waitForSelector('[data-testid="connect-panel"]');
   });

@@ -69,7 +69,7 @@ test('counts agree with their noun in each language', () => {
     ['send.selected', { n: 1, bytes: '10 B' }, { nl: '1 bestand gekozen, 10 B', fr: '1 fichier choisi, 10 B', en: '1 file selected, 10 B' }],
     ['send.selected', { n: 3, bytes: '10 B' }, { nl: '3 bestanden gekozen, 10 B', fr: '3 fichiers choisis, 10 B', en: '3 files selected, 10 B' }],
     ['hash.skippedSidecars', { n: 1 }, { nl: '1 bestaand .hash-bestand werd zelf niet gehasht.', fr: '1 fichier .hash existant n’a pas été haché lui-même.', en: '1 existing .hash file was not hashed itself.' }],
-    ['queue.totalDone', { delivered: 1, failed: 0, skipped: 2 }, { nl: 'Klaar: 1 afgeleverd, 0 mislukt, 2 overgeslagen.', fr: 'Terminé : 1 livré, 0 en échec, 2 ignorés.', en: 'Finished: 1 delivered, 0 failed, 2 skipped.' }],
+    ['queue.outcome', { delivered: 1, failed: 0, skipped: 2, cancelled: 1 }, { nl: 'Klaar: 1 afgeleverd, 2 overgeslagen, 0 mislukt, 1 geannuleerd.', fr: 'Terminé : 1 livré, 2 ignorés, 0 en échec, 1 annulé.', en: 'Finished: 1 delivered, 2 skipped, 0 failed, 1 cancelled.' }],
   ];
   for (const [key, params, want] of cases) {
     for (const lang of LANGUAGES) assert.equal(translate(lang, key, params), want[lang], `${lang} ${key} ${JSON.stringify(params)}`);

@@ -1,4 +1,5 @@
-// Deliver: connect to a registry server, browse it, and send data files with their .hash files.
+// Deliver: connect to a registry server, browse it, and send data files with their .hash files
+// into the folder on screen; an interrupted delivery is offered to be continued.
 import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import type { ServerProfile } from '../../../core/delivery/profile.ts';
@@ -6,12 +7,15 @@ import { BrowsePanel } from '../components/deliver/browse-panel.tsx';
 import { ConnectPanel } from '../components/deliver/connect-panel.tsx';
 import { ExistingFileDialog } from '../components/deliver/existing-dialog.tsx';
 import { HostKeyDialog } from '../components/deliver/host-key-dialog.tsx';
-import { runsSettled, SendPanel } from '../components/deliver/send-panel.tsx';
+import { askQuestion, QuestionDialogHost } from '../components/deliver/question-dialog.tsx';
+import { folderShown, showFolder, uploadArea } from '../components/deliver/remote-folder.ts';
+import { runsSettled } from '../components/deliver/run-state.ts';
+import { SendPanel } from '../components/deliver/send-panel.tsx';
 import { SessionLogView } from '../components/deliver/session-log-view.tsx';
+import { UnfinishedRuns } from '../components/deliver/unfinished-run.tsx';
 import { t } from '../i18n/index.ts';
 import { profileLabel } from '../i18n/profile-label.ts';
 import { connectedInfo, connectionState, disconnect, transferRunning, warmUpSession } from '../services/session-client.ts';
-import { joinRemotePath } from '../../../core/sftp/remote-path.ts';
 
 const IDLE_MINUTES = 15;
 
@@ -44,6 +48,19 @@ function useLeaveWarning(): void {
   }, []);
 }
 
+/** Log-out stops what is running: the user says so first (the run and its receipt stay in Deliveries). */
+async function logOut(): Promise<void> {
+  if (transferRunning()) {
+    const answer = await askQuestion({
+      testId: 'logout-dialog',
+      message: t('deliver.logoutRunning'),
+      choices: [{ value: 'logout', label: t('deliver.logoutStop'), style: 'danger' }, { value: 'stay', label: t('common.cancel'), safe: true }],
+    });
+    if (answer?.choice !== 'logout') return;
+  }
+  await disconnect();
+}
+
 /** The profile of the session: kept outside the screen, which a visit to another screen unmounts. */
 const chosenProfile = signal<ServerProfile | null>(null);
 
@@ -59,27 +76,29 @@ export function DeliverScreen() {
     setIdleOut(true);
     void disconnect();
   });
-  const folder = info && profile ? (profile.uploadFolder ? joinRemotePath(info.home, profile.uploadFolder) : info.home) : '';
+  const area = info ? uploadArea(info.home, profile) : null;
 
   return (
     <section class="screen" data-testid="deliver-screen">
       <h2>{t('nav.deliver')}</h2>
       <HostKeyDialog serverLabel={profile ? profileLabel(profile) : undefined} />
       <ExistingFileDialog />
+      <QuestionDialogHost />
       {idleOut && !connected && <p class="notice">{t('deliver.idleLogout', { minutes: IDLE_MINUTES })}</p>}
+      <UnfinishedRuns />
       {!connected && <ConnectPanel onProfile={(p) => (chosenProfile.value = p)} />}
-      {connected && info && (
+      {connected && info && area && (
         <>
           <div class="session-bar" data-testid="session-bar">
             <div>
               <strong>{t('deliver.connected', { server: profile ? profileLabel(profile) : info.hostKey.target, user: info.user })}</strong>
               <div class="hint session-details" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
             </div>
-             <button type="button" data-testid="logout" onClick={() => void disconnect()}>{t('deliver.logout')}</button>
+            <button type="button" data-testid="logout" onClick={() => void logOut()}>{t('deliver.logout')}</button>
           </div>
           {state === 'lost' && <p class="banner" role="status">{t('deliver.lost')}</p>}
-          <SendPanel folder={folder} />
-          <BrowsePanel startFolder={folder} refreshToken={runsSettled.value} />
+          <SendPanel area={area} folder={folderShown(info, area)} />
+          <BrowsePanel area={area} path={folderShown(info, area)} onOpen={(p) => showFolder(info, p)} sidecarRequired={profile?.sidecar.required ?? true} refreshToken={runsSettled.value} />
         </>
       )}
       <SessionLogView />

@@ -2,6 +2,7 @@
 import type { ComponentType } from 'preact';
 import type { MessageKey } from '../i18n/index.ts';
 import { DeliverScreen } from './deliver-screen.tsx';
+import { DeliveriesScreen } from './deliveries-screen.tsx';
 import { HashScreen } from './hash-screen.tsx';
 import { KeysScreen } from './keys-screen.tsx';
 import { VerifyScreen } from './verify-screen.tsx';
@@ -17,4 +18,5 @@ export const SCREENS: ScreenEntry[] = [
   { id: 'verify', navKey: 'nav.verify', component: VerifyScreen },
   { id: 'keys', navKey: 'nav.keys', component: KeysScreen },
   { id: 'deliver', navKey: 'nav.deliver', component: DeliverScreen },
+  { id: 'deliveries', navKey: 'nav.deliveries', component: DeliveriesScreen },
 ];

@@ -4,7 +4,8 @@ import { signal } from '@preact/signals';
 import type { DeliveryReceipt } from '../../../core/delivery/receipt.ts';
 import type { LogEntry } from '../../../core/delivery/session-log.ts';
 import type {
-  ConnectedInfo, ConnectRequest, DeliverFile, FromWorker, PromptAnswer, QueueItemView, RemoteEntry, SessionReplyValue, SessionRequest, ToWorker, WireError,
+  ConnectedInfo, ConnectRequest, DeliverRequest, DownloadSink, DownloadView, FromWorker, PromptAnswer, QueueItemView, RemoteEntry, SessionReplyValue, SessionRequest, ToWorker,
+  WireError,
 } from '../workers/session-protocol.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'lost' | 'closed';
@@ -22,14 +23,18 @@ export class SessionRequestError extends Error {
 export const connectionState = signal<ConnectionState>('idle');
 export const connectionError = signal<WireError | null>(null);
 export const connectedInfo = signal<ConnectedInfo | null>(null);
+/** The gateway target of the session (connected or connecting), null once logged out. */
+export const sessionTarget = signal<string | null>(null);
 export const pendingPrompt = signal<{ promptId: number; prompt: Extract<FromWorker, { type: 'prompt' }>['prompt'] } | null>(null);
 export const queues = signal<Record<string, QueueItemView[]>>({});
 export const sessionLog = signal<LogEntry[]>([]);
-export const downloadProgress = signal<{ path: string; bytes: number } | null>(null);
+/** Downloads of this session, oldest first, as the worker reports them. */
+export const downloads = signal<DownloadView[]>([]);
 
-/** A delivery is queued, sending or reconnecting: no idle logout, and closing the tab asks first. */
+/** A delivery is queued, sending or reconnecting, or a download runs: no idle logout, and closing the tab asks first. */
 export function transferRunning(): boolean {
-  return Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'));
+  return Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'))
+    || downloads.value.some((d) => d.state === 'running');
 }
 
 let worker: Worker | null = null;
@@ -52,9 +57,11 @@ function onMessage(msg: FromWorker): void {
     case 'queue':
       queues.value = { ...queues.value, [msg.runId]: msg.items };
       return;
-    case 'progress':
-      downloadProgress.value = { path: msg.path, bytes: msg.bytes };
+    case 'download': {
+      const others = downloads.value.filter((d) => d.downloadId !== msg.download.downloadId);
+      downloads.value = [...others, msg.download].sort((a, b) => a.startedAt - b.startedAt);
       return;
+    }
     case 'log':
       sessionLog.value = [...sessionLog.value.slice(-1999), msg.entry];
       return;
@@ -65,7 +72,10 @@ function onMessage(msg: FromWorker): void {
       } else {
         connectionState.value = msg.state;
         connectionError.value = msg.error ?? null;
-        if (msg.state === 'closed') connectedInfo.value = null;
+        if (msg.state === 'closed') {
+          connectedInfo.value = null;
+          sessionTarget.value = null;
+        }
       }
       return;
   }
@@ -107,6 +117,7 @@ export function answerPrompt(promptId: number, answer: PromptAnswer): void {
 export async function connect(req: ConnectRequest): Promise<ConnectedInfo> {
   connectionState.value = 'connecting';
   connectionError.value = null;
+  sessionTarget.value = req.targetId;
   try {
     const info = await call<ConnectedInfo>({ op: 'connect', req });
     connectedInfo.value = info;
@@ -125,14 +136,20 @@ export const makeFolder = (path: string) => call<null>({ op: 'mkdir', path });
 export const removeFile = (path: string) => call<null>({ op: 'remove', path });
 export const removeFolder = (path: string) => call<null>({ op: 'rmdir', path });
 export const renamePath = (from: string, to: string) => call<null>({ op: 'rename', from, to });
-export const download = (path: string, target?: FileSystemFileHandle) => call<{ bytes: number; blob?: Blob }>({ op: 'download', path, ...(target ? { target } : {}) });
-export const deliver = (runId: string, files: DeliverFile[], verifyReadBack: boolean) => call<DeliveryReceipt>({ op: 'deliver', runId, files, verifyReadBack });
-export const cancelDelivery = (runId: string, itemId?: number) => call<null>({ op: 'cancel', runId, ...(itemId !== undefined ? { itemId } : {}) });
+/** Streams `path` into `sink` (a port is handed over to the worker). */
+export const download = (downloadId: string, path: string, size: number | undefined, sink: DownloadSink) =>
+  call<{ bytes: number; blob?: Blob }>({ op: 'download', downloadId, path, ...(size !== undefined ? { size } : {}), sink }, sink.kind === 'stream' ? [sink.port] : []);
+export const cancelDownload = (downloadId: string) => call<null>({ op: 'cancel-download', downloadId });
+export const deliver = (run: DeliverRequest) => call<DeliveryReceipt>({ op: 'deliver', run });
+/** Stops one file (or the run); its temporary file on the server is removed unless `keepPartial`. */
+export const cancelDelivery = (runId: string, itemId?: number, keepPartial = false) =>
+  call<null>({ op: 'cancel', runId, ...(itemId !== undefined ? { itemId } : {}), keepPartial });
 export const retryDelivery = (runId: string, itemId: number) => call<DeliveryReceipt>({ op: 'retry', runId, itemId });
 
 export async function disconnect(): Promise<void> {
   if (!worker) return;
   await call<null>({ op: 'disconnect' }).catch(() => undefined);
   connectedInfo.value = null;
+  sessionTarget.value = null;
   connectionState.value = 'idle';
 }

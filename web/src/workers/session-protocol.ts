@@ -11,6 +11,8 @@ export interface WireError {
   code: string;
   message: string;
   details?: Record<string, unknown>;
+  /** Another attempt on a new connection may succeed (decided where the error was made). */
+  transient?: boolean;
 }
 
 export interface HostKeyView {
@@ -67,6 +69,8 @@ export interface QueueItemView {
   sidecarPath?: string;
   resumedFrom?: number;
   error?: WireError;
+  /** A retry of this very file can help (a failure the user need not fix first). */
+  retryable?: boolean;
 }
 
 export interface DeliverFile {
@@ -77,6 +81,36 @@ export interface DeliverFile {
   localSidecarText?: string;
 }
 
+export interface DeliverRequest {
+  runId: string;
+  files: DeliverFile[];
+  /** The folder on screen: where the files go (an absolute path on the server). */
+  folder: string;
+  verifyReadBack: boolean;
+  /** An interrupted run (from the history) this one continues: its record is carried on, not replaced. */
+  continues?: string;
+}
+
+/** Where a download's bytes go: a file the user chose, the service worker's download stream, or memory. */
+export type DownloadSink =
+  | { kind: 'file'; handle: FileSystemFileHandle }
+  | { kind: 'stream'; port: MessagePort }
+  | { kind: 'memory' };
+
+export type DownloadState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface DownloadView {
+  downloadId: string;
+  path: string;
+  name: string;
+  bytes: number;
+  /** The size the server announced; absent when it would not tell. */
+  total?: number;
+  state: DownloadState;
+  startedAt: number;
+  error?: WireError;
+}
+
 export type SessionRequest =
   | { op: 'connect'; req: ConnectRequest }
   | { op: 'list'; path: string }
@@ -85,9 +119,11 @@ export type SessionRequest =
   | { op: 'remove'; path: string }
   | { op: 'rmdir'; path: string }
   | { op: 'rename'; from: string; to: string }
-  | { op: 'download'; path: string; target?: FileSystemFileHandle }
-  | { op: 'deliver'; runId: string; files: DeliverFile[]; verifyReadBack: boolean }
-  | { op: 'cancel'; runId: string; itemId?: number }
+  | { op: 'download'; downloadId: string; path: string; size?: number; sink: DownloadSink }
+  | { op: 'cancel-download'; downloadId: string }
+  | { op: 'deliver'; run: DeliverRequest }
+  /** Stops one file or the whole run; its temporary file is removed unless `keepPartial`. */
+  | { op: 'cancel'; runId: string; itemId?: number; keepPartial?: boolean }
   | { op: 'retry'; runId: string; itemId: number }
   | { op: 'disconnect' };
 
@@ -99,7 +135,8 @@ export type SessionReplyValue =
   | { bytes: number; blob?: Blob }
   | null;
 
-export type PromptAnswer = { kind: 'host-key'; decision: 'trust-once' | 'trust-always' | 'reject' } | { kind: 'existing'; choice: ExistingChoice };
+/** `forAll`: the same answer for every other existing file of this run (not asked again). */
+export type PromptAnswer = { kind: 'host-key'; decision: 'trust-once' | 'trust-always' | 'reject' } | { kind: 'existing'; choice: ExistingChoice; forAll: boolean };
 
 export type ToWorker =
   | { type: 'request'; id: number; request: SessionRequest }
@@ -108,9 +145,9 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'reply'; id: number; ok: true; value: SessionReplyValue }
   | { type: 'reply'; id: number; ok: false; error: WireError }
-  | { type: 'prompt'; promptId: number; prompt: { kind: 'host-key'; hostKey: HostKeyView; published: string[] } | { kind: 'existing'; path: string } }
+  | { type: 'prompt'; promptId: number; prompt: { kind: 'host-key'; hostKey: HostKeyView; published: string[] } | { kind: 'existing'; path: string; runId: string } }
   | { type: 'queue'; runId: string; items: QueueItemView[] }
-  | { type: 'progress'; transfer: 'download'; path: string; bytes: number; size?: number }
+  | { type: 'download'; download: DownloadView }
   | { type: 'log'; entry: LogEntry }
   /** lost: dropped, the worker is reconnecting for a delivery; restored: back; closed: over. */
   | { type: 'connection'; state: 'lost' | 'restored' | 'closed'; error?: WireError };

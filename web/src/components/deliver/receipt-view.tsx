@@ -1,6 +1,8 @@
-// The delivery receipt: shown, saved as JSON, or printed (print CSS shows only the receipt).
-import type { DeliveryReceipt } from '../../../../core/delivery/receipt.ts';
+// The delivery receipt: shown, saved as JSON, or printed (print CSS shows only the receipt). Only
+// delivered files are listed as on the server; every other file says how it ended and why.
+import type { DeliveryReceipt, ReceiptFile } from '../../../../core/delivery/receipt.ts';
 import { receiptJson } from '../../../../core/delivery/receipt.ts';
+import { describeError } from '../../i18n/describe-error.ts';
 import { formatBytes, formatDateTime, t } from '../../i18n/index.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
 
@@ -11,16 +13,44 @@ function wrappable(path: string) {
 
 const when = (iso?: string) => (iso ? formatDateTime(new Date(iso)) : '—');
 
+export function receiptFileName(receipt: DeliveryReceipt): string {
+  return `receipt-${receipt.startedAt.replace(/[:.]/g, '-')}.json`;
+}
+
+export function saveReceipt(receipt: DeliveryReceipt): void {
+  downloadBlob(receiptFileName(receipt), new Blob([receiptJson(receipt)], { type: 'application/json' }));
+}
+
+/** The receipt's counts of each outcome, in words. */
+export function receiptCounts(receipt: DeliveryReceipt): string {
+  const n = (s: ReceiptFile['status']) => receipt.files.filter((f) => f.status === s).length;
+  return t('queue.outcome', { delivered: n('delivered'), failed: n('failed'), skipped: n('skipped'), cancelled: n('cancelled') });
+}
+
+/** A snapshot taken while the run goes on calls a file under way `pending`. */
+const stateOf = (status: string): 'delivered' | 'failed' | 'skipped' | 'cancelled' | 'sending' =>
+  status === 'delivered' || status === 'failed' || status === 'skipped' || status === 'cancelled' ? status : 'sending';
+
+function Outcome({ f }: { f: ReceiptFile }) {
+  const extra = f as ReceiptFile & { errorCode?: string; errorDetails?: Record<string, unknown> };
+  return (
+    <>
+      {t(`queue.state.${stateOf(f.status)}`)}
+      {f.verifiedByReadBack ? ` · ${t('receipt.verified')}` : ''}
+      {f.resumedFrom ? ` · ${t('queue.resumed', { bytes: formatBytes(f.resumedFrom) })}` : ''}
+      {extra.errorCode && f.status === 'failed' ? <span class="error row-error">{describeError({ code: extra.errorCode, message: f.error ?? '', details: extra.errorDetails ?? {} })}</span> : null}
+    </>
+  );
+}
+
 export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
   return (
     <section class="panel receipt" data-testid="receipt">
       <p class="print-only">{t('app.title')}</p>
       <h3>{t('receipt.title')}</h3>
       <div class="actions no-print">
-        <button type="button" class="primary" data-testid="receipt-json" onClick={() => downloadBlob(`receipt-${receipt.startedAt.replace(/[:.]/g, '-')}.json`, new Blob([receiptJson(receipt)], { type: 'application/json' }))}>
-          {t('receipt.saveJson')}
-        </button>
-        <button type="button" onClick={() => window.print()}>{t('receipt.print')}</button>
+        <button type="button" class="primary" data-testid="receipt-json" onClick={() => saveReceipt(receipt)}>{t('receipt.saveJson')}</button>
+        <button type="button" data-testid="receipt-print" onClick={() => window.print()}>{t('receipt.print')}</button>
       </div>
       <dl class="receipt-facts">
         <dt>{t('receipt.server')}</dt><dd>{receipt.server.label} ({receipt.server.targetId})</dd>
@@ -28,6 +58,7 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
         <dt>{t('receipt.user')}</dt><dd>{receipt.user}</dd>
         <dt>{t('receipt.started')}</dt><dd>{when(receipt.startedAt)}</dd>
         <dt>{t('receipt.finished')}</dt><dd>{when(receipt.finishedAt)}</dd>
+        <dt>{t('receipt.result')}</dt><dd data-testid="receipt-counts">{receiptCounts(receipt)}</dd>
       </dl>
       <table class="files">
         <thead>
@@ -41,12 +72,13 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
         </thead>
         <tbody>
           {receipt.files.map((f) => (
-            <tr key={f.remotePath} data-testid="receipt-row" data-status={f.status}>
+            <tr key={`${f.remotePath}:${f.status}`} data-testid="receipt-row" data-status={f.status} data-name={f.name}>
               <td class="name">{f.name}</td>
               <td class="num">{formatBytes(f.size)}</td>
-              <td class="digest">{f.sha1}</td>
-              <td class="mono">{wrappable(f.remotePath)}{f.sidecarPath ? <><br />{wrappable(f.sidecarPath)}</> : null}</td>
-              <td>{t(`queue.state.${f.status}` as 'queue.state.delivered')}{f.verifiedByReadBack ? ` · ${t('receipt.verified')}` : ''}{f.error ? ` · ${f.error}` : ''}</td>
+              <td class="digest">{f.status === 'delivered' ? f.sha1 : ''}</td>
+              {/* Only what is on the server is listed as on the server. */}
+              <td class="mono" data-testid="receipt-remote">{f.status === 'delivered' ? <>{wrappable(f.remotePath)}{f.sidecarPath ? <><br />{wrappable(f.sidecarPath)}</> : null}</> : '—'}</td>
+              <td><Outcome f={f} /></td>
             </tr>
           ))}
         </tbody>

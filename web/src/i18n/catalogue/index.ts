@@ -3,7 +3,8 @@ import { common } from './common.ts';
 import { hash } from './hash.ts';
 import { errors } from './errors.ts';
 import { deliver } from './deliver.ts';
+import { deliveries } from './deliveries.ts';
 import { keys } from './keys.ts';
 import { profiles } from './profiles.ts';
 
-export const CATALOGUES = { common, hash, errors, deliver, keys, profiles };
+export const CATALOGUES = { common, hash, errors, deliver, deliveries, keys, profiles };

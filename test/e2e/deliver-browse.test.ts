@@ -1,0 +1,163 @@
+// Issue 11, points 1, 2 and 6, in Chromium and in Firefox against the demo server (ssh2, uploads
+// only below /incoming, a profile with a fixed upload folder): the folder on screen is where files
+// go; rename and delete keep X and X.hash together (and the reverse); our temporaries are shown as
+// unfinished uploads, not files; "do this for all" answers an existing-file question once.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { BROWSER_KINDS, launchBrowser, type LaunchedBrowser, type Page } from '../support/firefox.ts';
+import { browseRows, connectDemo, openApp, queueStates, row, sha1sum, startDelivery, text, waitForRunEnd } from './deliver-steps.ts';
+
+for (const kind of BROWSER_KINDS) {
+  describe(`the Deliver screen's file list in ${kind}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), `courier-e2e-browse-${kind}-`));
+    const local = (name: string, bytes: number) => {
+      const p = join(dir, name);
+      writeFileSync(p, randomBytes(bytes));
+      return p;
+    };
+    const middel = local('middel.bin', 300_000);
+    const klein = local('klein.csv', 1_000);
+    const ander = local('ander.csv', 2_000);
+    const sub = `Aanlevering 2024 – été`;
+    let app: AppServer;
+    let b: LaunchedBrowser;
+    let page: Page;
+    let incoming: string;
+
+    before(async () => {
+      app = await startAppServer({ demo: true });
+      incoming = join(app.demo!.sandbox, 'incoming');
+      b = await launchBrowser(kind);
+      page = b.page;
+      await openApp(page, app, 'deliver', kind === 'firefox' ? 'fr' : 'nl');
+      await connectDemo(page);
+    });
+    after(async () => {
+      await b?.close();
+      await app?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function openFolder(name: string): Promise<void> {
+      await page.locator(`${row(name)} button.link`).click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="browse-path"]')?.textContent?.endsWith(`/${n}`), {}, name);
+    }
+
+    test('files go into the folder on screen; the fixed upload folder keeps the user inside it and says why', async () => {
+      assert.equal(await text(page, '[data-testid="browse-path"]'), '/incoming');
+      assert.match(await text(page, '[data-testid="send-fixed"]'), /\/incoming/);
+      assert.equal(await page.$eval('[data-testid="browse-up"]', (e) => (e as HTMLButtonElement).disabled), true, 'no way up out of /incoming');
+      await page.locator('[data-testid="browse-mkdir"]').click();
+      await page.locator('[data-testid="mkdir-dialog-text"]').fill(sub);
+      await page.locator('[data-testid="mkdir-dialog-create"]').click();
+      await page.waitForSelector(row(sub));
+      await openFolder(sub);
+      assert.match(await text(page, '[data-testid="send-target-folder"]'), new RegExp(`/incoming/${sub}`));
+      await startDelivery(page, [middel]);
+      await waitForRunEnd(page);
+      assert.deepEqual(await queueStates(page), [['middel.bin', 'delivered']]);
+      assert.equal(sha1sum(join(incoming, sub, 'middel.bin')), sha1sum(middel));
+      assert.ok(existsSync(join(incoming, sub, 'middel.bin.hash')));
+      assert.ok(!existsSync(join(incoming, 'middel.bin')), 'nothing landed in /incoming itself');
+      await page.waitForSelector(row('middel.bin'));
+      assert.equal(await page.$eval('[data-testid="browse-up"]', (e) => (e as HTMLButtonElement).disabled), false);
+    });
+
+    test('a pair is one row with its .hash state; renaming X offers X.hash (ticked) and does both', async () => {
+      const rows = await browseRows(page);
+      assert.deepEqual(rows, [{ name: 'middel.bin', kind: 'file', sidecar: 'present' }], 'X.hash is part of the row of X');
+      await page.locator(`${row('middel.bin')} [data-testid="browse-rename"]`).click();
+      await page.waitForSelector('[data-testid="rename-dialog"][open]');
+      assert.equal(await page.$eval('[data-testid="rename-dialog-tick"]', (e) => (e as HTMLInputElement).checked), true, 'the partner is ticked by default');
+      await page.locator('[data-testid="rename-dialog-text"]').fill('hernoemd.bin');
+      await page.locator('[data-testid="rename-dialog-rename"]').click();
+      await page.waitForSelector(row('hernoemd.bin'));
+      assert.deepEqual(readdirSync(join(incoming, sub)).sort(), ['hernoemd.bin', 'hernoemd.bin.hash']);
+      assert.match(await text(page, '[data-testid="browse-status"]'), /hernoemd\.bin\.hash/);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'browse-status', 'focus moves to the result');
+    });
+
+    test('the reverse: renaming and deleting X.hash on its own row offers X', async () => {
+      await page.locator('[data-testid="browse-plain"]').click();
+      await page.waitForSelector(row('hernoemd.bin.hash'));
+      await page.locator(`${row('hernoemd.bin.hash')} [data-testid="browse-rename"]`).click();
+      await page.waitForSelector('[data-testid="rename-dialog"][open]');
+      await page.locator('[data-testid="rename-dialog-text"]').fill('terug.bin.hash');
+      await page.locator('[data-testid="rename-dialog-rename"]').click();
+      await page.waitForSelector(row('terug.bin'));
+      assert.deepEqual(readdirSync(join(incoming, sub)).sort(), ['terug.bin', 'terug.bin.hash']);
+      await page.locator(`${row('terug.bin.hash')} [data-testid="browse-delete"]`).click();
+      await page.waitForSelector('[data-testid="delete-dialog"][open]');
+      assert.equal(await page.$eval('[data-testid="delete-dialog-tick"]', (e) => (e as HTMLInputElement).checked), true);
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'delete-dialog-cancel', 'focus starts on Cancel');
+      await page.locator('[data-testid="delete-dialog-delete"]').click();
+      await page.waitForSelector('[data-testid="browse-status"][data-kind="info"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="browse-row"]').length === 0);
+      assert.deepEqual(readdirSync(join(incoming, sub)), []);
+      await page.locator('[data-testid="browse-plain"]').click();
+    });
+
+    test('deleting X deletes X.hash too unless unticked; an orphaned .hash says its data file is missing', async () => {
+      await page.locator('[data-testid="browse-up"]').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="browse-path"]')?.textContent === '/incoming');
+      await startDelivery(page, [klein, ander]);
+      await waitForRunEnd(page);
+      await page.waitForSelector(row('ander.csv'));
+      await page.locator(`${row('klein.csv')} [data-testid="browse-delete"]`).click();
+      await page.waitForSelector('[data-testid="delete-dialog"][open]');
+      await page.locator('[data-testid="delete-dialog-delete"]').click();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="browse-row"][data-name="klein.csv"]'));
+      assert.ok(!existsSync(join(incoming, 'klein.csv')) && !existsSync(join(incoming, 'klein.csv.hash')), 'X and X.hash deleted');
+      await page.locator(`${row('ander.csv')} [data-testid="browse-delete"]`).click();
+      await page.waitForSelector('[data-testid="delete-dialog"][open]');
+      await page.locator('[data-testid="delete-dialog-tick"]').click();
+      await page.locator('[data-testid="delete-dialog-delete"]').click();
+      await page.waitForSelector(`${row('ander.csv.hash')}[data-kind="sidecar"]`);
+      assert.ok(!existsSync(join(incoming, 'ander.csv')) && existsSync(join(incoming, 'ander.csv.hash')), 'only X deleted');
+      await page.locator(`${row('ander.csv.hash')} [data-testid="browse-delete"]`).click();
+      await page.waitForSelector('[data-testid="delete-dialog"][open]');
+      await page.locator('[data-testid="delete-dialog-delete"]').click();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="browse-row"][data-name="ander.csv.hash"]'));
+    });
+
+    test('our own temporary is an unfinished upload, not a file to download or rename', async () => {
+      writeFileSync(join(incoming, '.onvolledig.dat.courier-part'), randomBytes(5000));
+      await page.locator(`[data-testid="browse-panel"] .actions button:nth-of-type(2)`).click(); // refresh
+      const sel = `${row('.onvolledig.dat.courier-part')}[data-kind="unfinished"]`;
+      await page.waitForSelector(sel);
+      assert.match(await text(page, `${sel} td.name`), /^onvolledig\.dat$/);
+      assert.equal(await page.$(`${sel} [data-testid="browse-download"]`), null);
+      assert.equal(await page.$(`${sel} [data-testid="browse-rename"]`), null);
+      assert.ok(await page.$(`${sel} [data-testid="browse-resume"]`));
+      await page.locator(`${sel} [data-testid="browse-delete"]`).click();
+      await page.waitForSelector('[data-testid="delete-dialog"][open]');
+      await page.locator('[data-testid="delete-dialog-delete"]').click();
+      await page.waitForFunction((s) => !document.querySelector(s), {}, sel);
+      assert.ok(!existsSync(join(incoming, '.onvolledig.dat.courier-part')));
+    });
+
+    test('existing files: "do this for all" asks once for the whole delivery; keep both gives new names', async () => {
+      const a = local('a.csv', 100);
+      const c = local('c.csv', 200);
+      await startDelivery(page, [a, c]);
+      await waitForRunEnd(page);
+      await page.waitForSelector(row('c.csv'));
+      await startDelivery(page, [a, c]);
+      await page.waitForSelector('[data-testid="existing-dialog"][open]');
+      await page.locator('[data-testid="existing-for-all"]').click();
+      await page.locator('[data-testid="existing-keep-both"]').click();
+      // A second question would hold the run: it ends without one.
+      await waitForRunEnd(page, 20_000);
+      assert.equal(await page.$('[data-testid="existing-dialog"][open]'), null);
+      assert.deepEqual(await queueStates(page), [['a.csv', 'delivered'], ['c.csv', 'delivered']]);
+      assert.equal(sha1sum(join(incoming, 'a (2).csv')), sha1sum(a));
+      assert.equal(sha1sum(join(incoming, 'c (2).csv')), sha1sum(c));
+      assert.ok(existsSync(join(incoming, 'c (2).csv.hash')));
+    });
+  });
+}
