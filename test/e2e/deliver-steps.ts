@@ -64,3 +64,44 @@ export const row = (name: string) => `[data-testid="browse-row"][data-name="${na
 export async function text(page: Page, selector: string): Promise<string> {
   return (await page.$eval(selector, (e) => e.textContent ?? '')).trim();
 }
+
+/** The Deliveries history as the page's IndexedDB holds it (newest last). */
+export interface StoredRun {
+  id: string;
+  state: string;
+  folder: string;
+  files: { name: string }[];
+  items: { name: string; state: string }[];
+  receipt: { files: { name: string; status: string; sha1: string; resumedFrom?: number; resumeProof?: string }[] } | null;
+}
+
+export async function storedRuns(page: Page): Promise<StoredRun[]> {
+  return page.evaluate(() => new Promise<StoredRun[]>((resolve, reject) => {
+    const open = indexedDB.open('courier-deliveries');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('runs')) return resolve([]);
+      const all = db.transaction('runs').objectStore('runs').index('startedAt').getAll();
+      all.onsuccess = () => {
+        resolve(all.result as StoredRun[]);
+        db.close();
+      };
+      all.onerror = () => reject(all.error);
+    };
+  }));
+}
+
+/** Waits until `path` on the server side exists and holds more than `bytes`. */
+export async function waitForPartial(path: string, bytes: number, timeoutMs = 120_000): Promise<number> {
+  const { existsSync, statSync } = await import('node:fs');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(path)) {
+      const size = statSync(path).size;
+      if (size > bytes) return size;
+    }
+    if (Date.now() > deadline) throw new Error(`${path} did not grow past ${bytes} bytes in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -2,8 +2,9 @@
 // closed tab loses none): when, where, which files, how it ended; reopen its receipt, save it as
 // JSON, print it, or delete it from this browser.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { askQuestion } from '../components/deliver/question-dialog.tsx';
-import { QuestionDialogHost } from '../components/deliver/question-dialog.tsx';
+import { announce } from '../components/announcer.tsx';
+import { askQuestion, QuestionDialogHost } from '../components/deliver/question-dialog.tsx';
+import { moveFocus } from '../components/focus.ts';
 import { historyRecords, liveRuns, refreshHistory, watchHistory } from '../components/deliver/history-signals.ts';
 import { receiptCounts, ReceiptView, saveReceipt } from '../components/deliver/receipt-view.tsx';
 import { isInterrupted } from '../components/deliver/resume-match.ts';
@@ -32,10 +33,12 @@ export function DeliveriesScreen() {
   const receiptRef = useRef<HTMLDivElement>(null);
   const noticeRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
-    if (openId) receiptRef.current?.focus();
+    if (openId) moveFocus(receiptRef.current?.querySelector('h3'));
   }, [openId]);
   useEffect(() => {
-    if (notice) noticeRef.current?.focus();
+    if (!notice) return;
+    moveFocus(noticeRef.current);
+    announce(notice);
   }, [notice]);
 
   const remove = async (r: DeliveryRecord) => {
@@ -55,7 +58,7 @@ export function DeliveriesScreen() {
     <section class="screen" data-testid="deliveries-screen">
       <h2>{t('nav.deliveries')}</h2>
       <p>{t('history.intro')}</p>
-      {notice && <p ref={noticeRef} tabIndex={-1} class="success" role="status" data-testid="history-notice">{notice}</p>}
+      {notice && <p ref={noticeRef} class="success" data-testid="history-notice">{notice}</p>}
       {records && records.length === 0 && <p class="empty" data-testid="history-empty">{t('history.empty')}</p>}
       {records && records.length > 0 && (
         <table class="files" data-testid="history-table">
@@ -85,7 +88,7 @@ export function DeliveriesScreen() {
         </table>
       )}
       {opened && (
-        <div ref={receiptRef} tabIndex={-1} data-testid="history-receipt" aria-label={t('receipt.title')}>
+        <div ref={receiptRef} data-testid="history-receipt">
           <ReceiptView receipt={receiptOf(opened)} />
         </div>
       )}

@@ -20,6 +20,8 @@ export class RunRecord {
   private lastStates = '';
   private writing: Promise<void> | null = null;
   private next: DeliveryRecord | null = null;
+  /** Between begin() and finish(): changes of the run are written; after it, a late change (a cancel of an ended run) is not. */
+  private running = false;
 
   constructor(private record: DeliveryRecord, private readonly carried: CarriedOver = { items: [], files: [] }) {}
 
@@ -27,18 +29,29 @@ export class RunRecord {
     return this.record.id;
   }
 
-  /** The run changed: write now if a file changed state, else if enough time passed. */
-  update(items: QueueItemView[], receipt: DeliveryReceipt | null): void {
+  /** The run starts (or a retry starts it again). */
+  begin(): void {
+    this.running = true;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The run changed: write now if a file changed state, else if enough time passed (`receipt` is taken only then). */
+  update(items: QueueItemView[], receipt: () => DeliveryReceipt): void {
+    if (!this.running) return;
     const states = items.map((i) => i.state).join();
     const now = performance.now();
     if (states === this.lastStates && now - this.lastWrite < PROGRESS_EVERY_MS) return;
     this.lastStates = states;
     this.lastWrite = now;
-    this.write(this.merged(items, receipt, 'running'));
+    this.write(this.merged(items, receipt(), 'running'));
   }
 
   /** The run ended (delivered, failed, cancelled or logged out): the final receipt is kept. */
   async finish(items: QueueItemView[], receipt: DeliveryReceipt | null): Promise<void> {
+    this.running = false;
     this.write(this.merged(items, receipt, 'ended'));
     await this.flushed();
   }

@@ -37,9 +37,8 @@ function view(item: DeliveryItem): QueueItemView {
     if (item.receipt.resumedFrom) v.resumedFrom = item.receipt.resumedFrom;
   }
   if (item.error) {
-    const e = item.error as { code: string; message: string; details?: Record<string, unknown>; transient?: boolean; retryable?: boolean };
-    v.error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}), ...(e.transient !== undefined ? { transient: e.transient } : {}) };
-    v.retryable = e.retryable ?? e.transient ?? false;
+    v.error = { code: item.error.code, message: item.error.message, details: item.error.details, transient: item.error.transient };
+    v.retryable = item.error.retryable;
   }
   return v;
 }
@@ -105,7 +104,7 @@ export async function deliver(req: DeliverRequest): Promise<DeliveryReceipt> {
       },
       onChange: (items) => {
         const views = items.map(view);
-        record.update(views, null);
+        record.update(views, () => run.snapshot());
         const now = performance.now();
         const settled = items.every((i) => i.state !== 'sending');
         if (settled || now - lastPost > 150) {
@@ -129,6 +128,7 @@ export async function deliver(req: DeliverRequest): Promise<DeliveryReceipt> {
   );
   active.run = run;
   runs.set(req.runId, active);
+  record.begin();
   const finished = holdWhileRunning(req.runId, async () => {
     const receipt = await run.run();
     await record.finish(run.items.map(view), receipt);
@@ -140,14 +140,15 @@ export async function deliver(req: DeliverRequest): Promise<DeliveryReceipt> {
   return receipt;
 }
 
-export function cancel(runId: string, itemId: number | undefined, _keepPartial: boolean): null {
-  runs.get(runId)?.run.cancel(itemId);
+export function cancel(runId: string, itemId: number | undefined, keepPartial: boolean): null {
+  runs.get(runId)?.run.cancel(itemId, { keepPartial });
   return null;
 }
 
 export async function retry(runId: string, itemId: number): Promise<DeliveryReceipt> {
   const active = runs.get(runId);
   if (!active) throw new SessionFailure('unknown-run', 'no such delivery', { runId });
+  active.record.begin();
   const work = holdWhileRunning(runId, async () => {
     const receipt = await active.run.retry(itemId);
     await active.record.finish(active.run.items.map(view), receipt);
@@ -161,6 +162,7 @@ export async function retry(runId: string, itemId: number): Promise<DeliveryRece
 
 /** Log-out: every run stops (its temporaries removed while the connection is still there) and its record is kept. */
 export async function stopAll(): Promise<void> {
-  for (const active of runs.values()) active.run.cancel();
-  await Promise.race([Promise.all([...runs.values()].map((r) => r.settled)), new Promise((ok) => setTimeout(ok, 10_000))]);
+  const running = [...runs.values()].filter((r) => r.record.isRunning);
+  for (const active of running) active.run.cancel();
+  await Promise.race([Promise.all(running.map((r) => r.settled)), new Promise((ok) => setTimeout(ok, 10_000))]);
 }

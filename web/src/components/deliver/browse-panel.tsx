@@ -2,13 +2,15 @@
 // folders, download, rename and delete pairs whole, continue or remove unfinished uploads, new
 // folder. A write-only drop box cannot be listed: the panel says so and delivery still works.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from '../../i18n/describe-error.ts';
+import type { CodedError } from '../../i18n/describe-error.ts';
 import { t } from '../../i18n/index.ts';
 import { listFolder, makeFolder, SessionRequestError } from '../../services/session-client.ts';
 import { saveRemoteFile } from '../../services/downloads.ts';
 import { joinRemotePath as join } from '../../../../core/sftp/remote-path.ts';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
 import { BrowseTable, type RowActions } from './browse-table.tsx';
+import { ErrorMessage } from '../error-message.tsx';
+import { moveFocus } from '../focus.ts';
 import { DownloadQueue } from './download-queue.tsx';
 import { deleteEntry, outcomeText, renameEntry, type PairOutcome } from './pair-operations.ts';
 import { listingRows, type ListingRow } from './pair-listing.ts';
@@ -16,12 +18,12 @@ import { askQuestion } from './question-dialog.tsx';
 import { canGoUp, parentFolder, type UploadArea } from './remote-folder.ts';
 import { continueUnfinished } from './run-state.ts';
 
-type Status = { kind: 'noListing' | 'error' | 'info'; text: string } | null;
+type Status = { kind: 'noListing' | 'info'; text: string } | { kind: 'error'; error: CodedError } | null;
 
-/** Any failure in the user's language; an unexpected one keeps its own message after a translated lead-in. */
-function problemText(err: unknown): string {
-  if (err instanceof SessionRequestError) return describeError(err.wire);
-  return t('error.error', { message: err instanceof Error ? err.message : String(err) });
+/** Any failure as a code to word; an unexpected one keeps its own message in the technical details. */
+function problemOf(err: unknown): CodedError {
+  if (err instanceof SessionRequestError) return err.wire;
+  return { code: 'error', message: err instanceof Error ? err.message : String(err) };
 }
 
 /** The listing of the folder on screen; only the latest of overlapping requests counts. */
@@ -37,7 +39,7 @@ function useListing(path: string, refreshToken: number, setStatus: (s: Status) =
       if (request !== latest.current) return;
       setEntries(null);
       if (err instanceof SessionRequestError && err.code === 'permission-denied') setStatus({ kind: 'noListing', text: t('browse.noListing') });
-      else setStatus({ kind: 'error', text: problemText(err) });
+      else setStatus({ kind: 'error', error: problemOf(err) });
     }
   };
   useEffect(() => {
@@ -58,7 +60,7 @@ interface Props {
 
 export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken }: Props) {
   const [status, setStatusState] = useState<Status>(null);
-  const statusRef = useRef<HTMLParagraphElement>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
   const focusStatus = useRef(false);
   const setStatus = (s: Status, focus = false) => {
     focusStatus.current = focus && s !== null;
@@ -66,7 +68,7 @@ export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken 
   };
   useEffect(() => {
     // The result of an action takes focus, so keyboard and screen-reader users hear what happened.
-    if (focusStatus.current) statusRef.current?.focus();
+    if (focusStatus.current) moveFocus(statusRef.current?.firstElementChild as HTMLElement | null);
     focusStatus.current = false;
   }, [status]);
   const [plain, setPlain] = useState(false);
@@ -81,7 +83,7 @@ export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken 
       if (!outcome) return;
       setStatus({ kind: 'info', text: outcomeText(outcome) }, true);
     } catch (err) {
-      setStatus({ kind: 'error', text: problemText(err) }, true);
+      setStatus({ kind: 'error', error: problemOf(err) }, true);
     }
     await reload();
   };
@@ -91,7 +93,7 @@ export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken 
     download: (e) => {
       // The worker's failures show on the download's own row; only others need the status line.
       void saveRemoteFile(join(path, e.name), e.name, e.size).catch((err: unknown) => {
-        if (!(err instanceof SessionRequestError)) setStatus({ kind: 'error', text: problemText(err) });
+        if (!(err instanceof SessionRequestError)) setStatus({ kind: 'error', error: problemOf(err) });
       });
     },
     rename: (e, partner) => void act(() => renameEntry(path, e, partner)),
@@ -129,11 +131,10 @@ export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken 
         </label>
       </div>
       {area.fixed && <p class="hint" data-testid="browse-fixed">{t('browse.fixedFolder', { folder: area.root })}</p>}
-      {status && (
-        <p ref={statusRef} tabIndex={-1} class={status.kind === 'error' ? 'alert' : status.kind === 'info' ? 'success' : 'notice'} role={status.kind === 'error' ? 'alert' : 'status'} data-testid="browse-status" data-kind={status.kind}>
-          {status.text}
-        </p>
-      )}
+      <div ref={statusRef}>
+        {status?.kind === 'error' && <ErrorMessage error={status.error} testId="browse-status" />}
+        {status && status.kind !== 'error' && <p class={status.kind === 'info' ? 'success' : 'notice'} role="status" data-testid="browse-status" data-kind={status.kind}>{status.text}</p>}
+      </div>
       <DownloadQueue />
       {entries && entries.length === 0 && <p class="empty">{t('browse.empty')}</p>}
       {rows.length > 0 && <BrowseTable rows={rows} sidecarRequired={sidecarRequired} actions={actions} />}
@@ -148,7 +149,7 @@ export function BrowsePanel({ area, path, onOpen, sidecarRequired, refreshToken 
           input.value = '';
           const expected = resuming.current;
           if (!file || !expected) return;
-          if (file.name !== expected) setStatus({ kind: 'error', text: t('browse.resumeWrongFile', { name: expected }) }, true);
+          if (file.name !== expected) setStatus({ kind: 'info', text: t('browse.resumeWrongFile', { name: expected }) }, true);
           else void continueUnfinished(file, path);
         }}
       />

@@ -2,14 +2,16 @@
 // ended — delivered, skipped, failed (with the reason) or cancelled — with a retry only where a
 // retry can help. Cancelling a file that is being sent asks whether to keep its unfinished upload.
 import { useEffect, useState } from 'preact/hooks';
-import { describeError } from '../../i18n/describe-error.ts';
-import { formatBytes, formatDuration, t } from '../../i18n/index.ts';
+import { formatBytes, t } from '../../i18n/index.ts';
+import { rateParts } from '../../i18n/progress-text.ts';
 import { cancelDelivery, queues } from '../../services/session-client.ts';
 import type { QueueItemView } from '../../workers/session-protocol.ts';
+import { announce } from '../announcer.tsx';
+import { ErrorMessage } from '../error-message.tsx';
+import { useFocusOn } from '../focus.ts';
 import { ProgressBar } from '../progress-bar.tsx';
 import { askQuestion } from './question-dialog.tsx';
 import { retryItem, type CurrentRun } from './run-state.ts';
-import { transferRate } from './transfer-rate.ts';
 
 const UNDER_WAY = new Set(['queued', 'sending', 'reconnecting']);
 
@@ -50,7 +52,7 @@ function Row({ item, run, finished }: { item: QueueItemView; run: CurrentRun; fi
           {t(`queue.state.${item.state}`)}
           {item.resumedFrom ? ` · ${t('queue.resumed', { bytes: formatBytes(item.resumedFrom) })}` : ''}
         </span>
-        {item.error && item.state === 'failed' && <span class="error row-error" data-testid="queue-error" data-code={item.error.code}>{describeError(item.error)}</span>}
+        {item.error && item.state === 'failed' && <ErrorMessage error={item.error} variant="inline" testId="queue-error" />}
       </td>
       <td class="digest" data-testid="queue-sha1">{item.sha1 ?? ''}</td>
       <td class="row-actions">
@@ -74,25 +76,26 @@ export function DeliveryQueue({ run }: { run: CurrentRun }) {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [finished]);
+  const c = counts(items);
+  const outcome = t('queue.outcome', c);
+  // When the run ends, its outcome is announced and takes focus (the button that started it is gone).
+  const summaryRef = useFocusOn<HTMLParagraphElement>(finished && items.length > 0 ? run.runId : null);
+  useEffect(() => {
+    if (finished && items.length > 0) announce(outcome);
+  }, [finished]);
   if (items.length === 0) return null;
   const total = items.reduce((a, i) => a + i.size, 0);
   const done = items.reduce((a, i) => a + (i.state === 'delivered' ? i.size : i.bytesDone), 0);
-  const rate = transferRate(done, total, run.startedAt, now);
-  const c = counts(items);
   const progress = [
     t('queue.progress', { done: c.delivered, total: items.length }),
     `${formatBytes(done)} / ${formatBytes(total)}`,
-    ...(rate.speed !== undefined ? [t('download.speed', { speed: formatBytes(rate.speed) })] : []),
-    ...(rate.left !== undefined ? [t('download.left', { left: formatDuration(rate.left) })] : []),
+    ...rateParts({ since: run.startedAt, now, done, total }),
   ].join(' · ');
   return (
     <>
       <div class="overall" data-testid="queue-overall" data-finished={finished ? 'true' : 'false'}>
         <ProgressBar done={done} total={total} label={t('hash.col.progress')} />
-        {/* The outcome is announced when the run ends; the ticking progress is not. */}
-        <p role="status" data-testid="queue-summary" tabIndex={-1}>
-          {finished ? t('queue.outcome', c) : progress}
-        </p>
+        <p ref={summaryRef} data-testid="queue-summary">{finished ? outcome : progress}</p>
         {!finished && (
           <button type="button" data-testid="send-cancel-all" onClick={() => void stop(run.runId, items)}>{t('send.cancelAll')}</button>
         )}

@@ -1,21 +1,24 @@
 // The downloads of this session, like the delivery queue: name, bar, bytes of total, speed, time
-// left and cancel; a failure says why in the user's language.
+// left and cancel; a failure says why in the user's language. Outcomes are announced once; the
+// ticking progress is not.
 import { useEffect, useState } from 'preact/hooks';
 import { describeError } from '../../i18n/describe-error.ts';
-import { formatBytes, formatDuration, t } from '../../i18n/index.ts';
+import { formatBytes, t } from '../../i18n/index.ts';
+import { rateParts } from '../../i18n/progress-text.ts';
 import { cancelDownload, downloads } from '../../services/session-client.ts';
 import type { DownloadView } from '../../workers/session-protocol.ts';
+import { announce } from '../announcer.tsx';
+import { ErrorMessage } from '../error-message.tsx';
 import { ProgressBar } from '../progress-bar.tsx';
-import { transferRate } from './transfer-rate.ts';
 
 function progressText(d: DownloadView, now: number): string {
   const amount = d.total !== undefined ? t('download.bytesOf', { bytes: formatBytes(d.bytes), total: formatBytes(d.total) }) : formatBytes(d.bytes);
-  if (d.state !== 'running') return amount;
-  const rate = transferRate(d.bytes, d.total, d.startedAt, now);
-  const parts = [amount];
-  if (rate.speed !== undefined) parts.push(t('download.speed', { speed: formatBytes(rate.speed) }));
-  if (rate.left !== undefined) parts.push(t('download.left', { left: formatDuration(rate.left) }));
-  return parts.join(' · ');
+  if (d.state !== 'running' || d.total === undefined) return amount;
+  return [amount, ...rateParts({ since: d.startedAt, now, done: d.bytes, total: d.total })].join(' · ');
+}
+
+function outcomeText(d: DownloadView): string {
+  return `${d.name}: ${t(`download.state.${d.state}`)}${d.error ? ` — ${describeError(d.error)}` : ''}`;
 }
 
 export function DownloadQueue() {
@@ -27,14 +30,13 @@ export function DownloadQueue() {
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [running]);
+  const ended = list.filter((d) => d.state !== 'running').map((d) => d.downloadId).join();
+  useEffect(() => {
+    const last = [...list].reverse().find((d) => d.state !== 'running');
+    if (last) announce(outcomeText(last));
+  }, [ended]);
   if (list.length === 0) return null;
-  const ended = [...list].reverse().find((d) => d.state !== 'running');
   return (
-    <>
-    {/* Outcomes are announced; bytes ticking by are not. */}
-    <p class="visually-hidden" role="status" data-testid="download-outcome">
-      {ended ? `${ended.name}: ${t(`download.state.${ended.state}`)}${ended.error ? ` — ${describeError(ended.error)}` : ''}` : ''}
-    </p>
     <table class="files downloads" data-testid="download-queue">
       <caption class="visually-hidden">{t('download.title')}</caption>
       <thead>
@@ -47,7 +49,7 @@ export function DownloadQueue() {
             <td class="progress-cell">
               <ProgressBar done={d.state === 'done' ? (d.total ?? d.bytes) : d.bytes} total={d.total ?? (d.state === 'done' ? d.bytes : 0)} label={d.name} />
               <span class="hint" data-testid="download-progress">{t(`download.state.${d.state}`)} · {progressText(d, now)}</span>
-              {d.error && <span class="error row-error" data-testid="download-error" data-code={d.error.code}>{describeError(d.error)}</span>}
+              {d.error && <ErrorMessage error={d.error} variant="inline" testId="download-error" />}
             </td>
             <td class="row-actions">
               {d.state === 'running' && (
@@ -58,6 +60,5 @@ export function DownloadQueue() {
         ))}
       </tbody>
     </table>
-    </>
   );
 }

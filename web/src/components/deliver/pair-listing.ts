@@ -3,7 +3,7 @@
 // file on its own row but still knows each one's partner, so rename and delete can offer both.
 import { dataNameOf, isSidecarName, sidecarName } from '../../../../core/hash/sidecar.ts';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
-import { temporaryDataName } from './temporary-names.ts';
+import { dataNameOfTemporary } from '../../../../core/sftp/upload.ts';
 
 export type ListingRow =
   | { kind: 'folder'; entry: RemoteEntry }
@@ -24,7 +24,7 @@ export function listingRows(entries: readonly RemoteEntry[], view: ListingView):
       rows.push({ kind: 'folder', entry });
       continue;
     }
-    const dataName = temporaryDataName(entry.name);
+    const dataName = dataNameOfTemporary(entry.name) ?? null;
     if (dataName !== null && view === 'pairs') {
       rows.push({ kind: 'unfinished', entry, dataName });
       continue;

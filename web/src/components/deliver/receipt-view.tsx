@@ -2,9 +2,10 @@
 // delivered files are listed as on the server; every other file says how it ended and why.
 import type { DeliveryReceipt, ReceiptFile } from '../../../../core/delivery/receipt.ts';
 import { receiptJson } from '../../../../core/delivery/receipt.ts';
-import { describeError } from '../../i18n/describe-error.ts';
 import { formatBytes, formatDateTime, t } from '../../i18n/index.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
+import { ErrorMessage } from '../error-message.tsx';
+import { LongValue } from '../long-value.tsx';
 
 /** A remote path that may wrap after each "/" rather than in the middle of a name. */
 function wrappable(path: string) {
@@ -27,18 +28,19 @@ export function receiptCounts(receipt: DeliveryReceipt): string {
   return t('queue.outcome', { delivered: n('delivered'), failed: n('failed'), skipped: n('skipped'), cancelled: n('cancelled') });
 }
 
-/** A snapshot taken while the run goes on calls a file under way `pending`. */
-const stateOf = (status: string): 'delivered' | 'failed' | 'skipped' | 'cancelled' | 'sending' =>
-  status === 'delivered' || status === 'failed' || status === 'skipped' || status === 'cancelled' ? status : 'sending';
-
 function Outcome({ f }: { f: ReceiptFile }) {
-  const extra = f as ReceiptFile & { errorCode?: string; errorDetails?: Record<string, unknown> };
+  const notes = [
+    f.verifiedByReadBack ? t('receipt.verified') : '',
+    f.resumedFrom ? t(f.resumeProof === 'read-back' ? 'receipt.resumedChecked' : 'queue.resumed', { bytes: formatBytes(f.resumedFrom) }) : '',
+    f.restartedFromZero ? t('receipt.restarted') : '',
+    f.writtenDirectly ? t('receipt.direct') : '',
+  ].filter(Boolean);
   return (
     <>
-      {t(`queue.state.${stateOf(f.status)}`)}
-      {f.verifiedByReadBack ? ` · ${t('receipt.verified')}` : ''}
-      {f.resumedFrom ? ` · ${t('queue.resumed', { bytes: formatBytes(f.resumedFrom) })}` : ''}
-      {extra.errorCode && f.status === 'failed' ? <span class="error row-error">{describeError({ code: extra.errorCode, message: f.error ?? '', details: extra.errorDetails ?? {} })}</span> : null}
+      {/* A snapshot taken while the run goes on calls a file under way `pending`. */}
+      {t(`queue.state.${f.status === 'pending' ? 'sending' : f.status}`)}
+      {notes.map((n) => ` · ${n}`).join('')}
+      {f.status === 'failed' && f.errorCode ? <ErrorMessage error={{ code: f.errorCode, details: f.errorDetails ?? {} }} variant="inline" /> : null}
     </>
   );
 }
@@ -75,7 +77,7 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
             <tr key={`${f.remotePath}:${f.status}`} data-testid="receipt-row" data-status={f.status} data-name={f.name}>
               <td class="name">{f.name}</td>
               <td class="num">{formatBytes(f.size)}</td>
-              <td class="digest">{f.status === 'delivered' ? f.sha1 : ''}</td>
+              <td class="digest">{f.status === 'delivered' ? <LongValue value={f.sha1} /> : ''}</td>
               {/* Only what is on the server is listed as on the server. */}
               <td class="mono" data-testid="receipt-remote">{f.status === 'delivered' ? <>{wrappable(f.remotePath)}{f.sidecarPath ? <><br />{wrappable(f.sidecarPath)}</> : null}</> : '—'}</td>
               <td><Outcome f={f} /></td>

@@ -1,9 +1,9 @@
 // Deliver: pick data files (their local .hash files are checked before sending) into the folder on
 // screen, then follow the queue and keep the receipt.
 import { useState } from 'preact/hooks';
-import { describeError } from '../../i18n/describe-error.ts';
 import { formatBytes, t } from '../../i18n/index.ts';
 import type { DeliverFile } from '../../workers/session-protocol.ts';
+import { ErrorMessage } from '../error-message.tsx';
 import { FileDrop } from '../file-drop.tsx';
 import { DeliveryQueue } from './delivery-queue.tsx';
 import { ReceiptView } from './receipt-view.tsx';
@@ -52,7 +52,7 @@ export function SendPanel({ area, folder }: { area: UploadArea; folder: string }
         <FileDrop testId="send" pickFilesLabel={t('send.pick')} pickFolderLabel={t('send.pickFolder')} dropLabel={t('hash.drop')} onFiles={(files) => void pairUp(files).then(setSelected)} />
       )}
       {selected.length > 0 && !running && <Selection selected={selected} onStart={start} onClear={() => setSelected([])} />}
-      {run?.error && <p class="alert" role="alert" data-testid="send-error" data-code={run.error.code}>{describeError(run.error)}</p>}
+      {run?.error && <ErrorMessage error={run.error} testId="send-error" />}
       {run && <DeliveryQueue run={run} />}
       {run?.receipt && <ReceiptView receipt={run.receipt} />}
     </section>

@@ -7,6 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { temporaryName } from '../../../../core/sftp/upload.ts';
 import { joinRemotePath } from '../../../../core/sftp/remote-path.ts';
 import { formatDateTime, t } from '../../i18n/index.ts';
+import { announce } from '../announcer.tsx';
+import { moveFocus } from '../focus.ts';
 import { saveRecord, type DeliveryRecord } from '../../services/delivery-history.ts';
 import { filesFromInput, type LocalFile } from '../../services/local-files.ts';
 import { connectedInfo, removeFile, sessionTarget } from '../../services/session-client.ts';
@@ -29,7 +31,12 @@ function ResumeControls({ record }: { record: DeliveryRecord }) {
   const [match, setMatch] = useState<ResumeMatch | null>(null);
   const picked = useRef<LocalFile[]>([]);
   const result = useRef<HTMLParagraphElement>(null);
-  useEffect(() => result.current?.focus(), [match]);
+  useEffect(() => {
+    if (match) {
+      moveFocus(result.current);
+      announce(result.current?.textContent ?? '');
+    }
+  }, [match]);
   const go = async () => {
     if (!match) return;
     // Local .hash files picked with them are checked as in any delivery.
@@ -64,7 +71,7 @@ function ResumeControls({ record }: { record: DeliveryRecord }) {
       </div>
       {match && (
         <div>
-          <p ref={result} tabIndex={-1} role="status" data-testid="resume-match">{t('resume.matched', { n: match.matched.length, total: match.unfinished.length })}</p>
+          <p ref={result} data-testid="resume-match">{t('resume.matched', { n: match.matched.length, total: match.unfinished.length })}</p>
           {match.changed.length > 0 && <p class="alert" data-testid="resume-changed">{t('resume.changed', { names: match.changed.join(', ') })}</p>}
           {match.matched.length > 0 && <button type="button" class="primary" data-testid="resume-start" onClick={() => void go()}>{t('resume.start', { n: match.matched.length })}</button>}
         </div>
