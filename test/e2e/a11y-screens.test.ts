@@ -182,11 +182,34 @@ describe('axe on every screen and dialog, in nl, fr and en', () => {
     await page.click('[data-testid="existing-skip"]');
     await page.waitForSelector('[data-testid="receipt"]', { timeout: 60_000 });
     await page.click('[data-testid="browse-mkdir"]');
-    await page.waitForSelector('[data-testid="ask-dialog"][open]');
+    await page.waitForSelector('[data-testid="mkdir-dialog"][open]');
     await check('deliver, new folder question');
-    await page.click('[data-testid="ask-cancel"]');
+    await page.click('[data-testid="mkdir-dialog-cancel"]');
+    // Rename and delete of a pair offer its .hash too.
+    await page.click('[data-testid="browse-row"][data-name="levering.csv"] [data-testid="browse-rename"]');
+    await page.waitForSelector('[data-testid="rename-dialog"][open]');
+    await check('deliver, rename a pair');
+    await page.click('[data-testid="rename-dialog-cancel"]');
+    await page.click('[data-testid="browse-row"][data-name="levering.csv"] [data-testid="browse-delete"]');
+    await page.waitForSelector('[data-testid="delete-dialog"][open]');
+    await check('deliver, delete a pair');
+    await page.click('[data-testid="delete-dialog-cancel"]');
     await page.click('[data-testid="logout"]');
     await page.waitForSelector('[data-testid="connect-panel"]');
+    noViolations();
+  });
+
+  test('Deliveries: the history, a reopened receipt, the delete question', async () => {
+    await page.click('[data-testid="nav-deliveries"]');
+    await page.waitForSelector('[data-testid="history-row"]');
+    await check('deliveries, the history');
+    await page.click('[data-testid="history-row"] [data-testid="history-open"]');
+    await page.waitForSelector('[data-testid="history-receipt"] [data-testid="receipt"]');
+    await check('deliveries, a reopened receipt');
+    await page.click('[data-testid="history-row"] [data-testid="history-delete"]');
+    await page.waitForSelector('[data-testid="history-delete-dialog"][open]');
+    await check('deliveries, the delete question');
+    await page.click('[data-testid="history-delete-dialog-cancel"]');
     noViolations();
   });
 });
