@@ -37,6 +37,13 @@ export interface SshdOptions {
    * ['rename', 'posix-rename@openssh.com'] for an upload folder that forbids renaming.
    */
   sftpDenyRequests?: string[];
+  /**
+   * `ChrootDirectory` + `ForceCommand internal-sftp`, as hosting set-ups run it: SFTP only, the
+   * user locked into a root-owned folder (made under /var/lib/courier-chroot, since every path
+   * component must be root-owned and not group/world-writable — /tmp is not). With 'writable'
+   * the user's folder is `/upload` inside the chroot; `sftpRoot` is where SFTP starts.
+   */
+  chroot?: boolean;
 }
 
 export interface RunningSshd {
@@ -69,12 +76,13 @@ export async function freePort(): Promise<number> {
 }
 
 const PASSWORD_FILE = '/var/lib/courier-test/password';
+const CHROOT_PARENT = '/var/lib/courier-chroot';
 
 /**
  * One random password for the test user on this machine, made once: every sshd started by any
  * test process shares it, so starting a second server never invalidates the first one's.
  */
-function testPassword(): string {
+export function testPassword(): string {
   mkdirSync('/var/lib/courier-test', { recursive: true, mode: 0o700 });
   try {
     writeFileSync(PASSWORD_FILE, `pw-${randomBytes(12).toString('base64url')}`, { flag: 'wx', mode: 0o600 });
@@ -84,7 +92,7 @@ function testPassword(): string {
   return readFileSync(PASSWORD_FILE, 'utf8').trim();
 }
 
-function ensureTestUser(password: string): { uid: number; gid: number } {
+export function ensureTestUser(password: string): { uid: number; gid: number } {
   try {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
   } catch {
@@ -107,7 +115,8 @@ function fingerprint(pubFile: string): string {
 
 export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd> {
   if (process.getuid?.() !== 0) throw new Error('startSshd needs root (it runs sshd with privilege separation and a test user)');
-  const dir = mkdtempSync(join(tmpdir(), 'courier-sshd-'));
+  if (options.chroot) mkdirSync(CHROOT_PARENT, { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(options.chroot ? CHROOT_PARENT : tmpdir(), 'courier-sshd-'));
   chmodSync(dir, 0o755);
   const password = testPassword();
   const { uid, gid } = ensureTestUser(password);
@@ -118,9 +127,12 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', hostKeys.rsa]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-b', '256', '-N', '', '-f', hostKeys.ecdsa]);
 
-  const sftpRoot = join(dir, 'root');
-  mkdirSync(sftpRoot);
   const layout = options.layout ?? 'writable';
+  const chrootDir = join(dir, 'root');
+  // In a chroot the chroot itself stays root's: a writable layout writes into /upload inside it.
+  const startDir = options.chroot && layout === 'writable' ? '/upload' : '/';
+  const sftpRoot = startDir === '/' ? chrootDir : join(chrootDir, startDir);
+  mkdirSync(sftpRoot, { recursive: true });
   if (layout === 'writable') chownSync(sftpRoot, uid, gid);
   else {
     const incoming = join(sftpRoot, 'incoming');
@@ -129,12 +141,14 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
     chmodSync(incoming, layout === 'dropbox' ? 0o300 : 0o755);
   }
   chmodSync(sftpRoot, 0o755);
+  chmodSync(chrootDir, 0o755);
 
   const authorizedKeys = join(dir, 'authorized_keys');
   writeFileSync(authorizedKeys, (options.authorizedKeys ?? []).join('\n') + '\n');
   chmodSync(authorizedKeys, 0o644);
 
   const port = await freePort();
+  const deny = options.sftpDenyRequests?.length ? ` -P ${options.sftpDenyRequests.join(',')}` : '';
   const lines = [
     `ListenAddress 127.0.0.1:${port}`,
     `HostKey ${hostKeys.ed25519}`,
@@ -153,7 +167,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
     'MaxAuthTries 6',
     'X11Forwarding no',
     'AllowTcpForwarding no',
-    `Subsystem sftp internal-sftp -d ${sftpRoot}${options.sftpDenyRequests?.length ? ` -P ${options.sftpDenyRequests.join(',')}` : ''}`,
+    `Subsystem sftp internal-sftp -d ${sftpRoot}${deny}`,
   ];
   if (options.ciphers) lines.push(`Ciphers ${options.ciphers}`);
   if (options.macs) lines.push(`MACs ${options.macs}`);
@@ -161,6 +175,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   if (options.hostKeyAlgorithms) lines.push(`HostKeyAlgorithms ${options.hostKeyAlgorithms}`);
   if (options.authenticationMethods) lines.push(`AuthenticationMethods ${options.authenticationMethods}`);
   if (options.rekeyLimit) lines.push(`RekeyLimit ${options.rekeyLimit}`);
+  // Match blocks go last: every line after one belongs to it.
+  if (options.chroot) lines.push(`Match User ${TEST_USER}`, `  ChrootDirectory ${chrootDir}`, `  ForceCommand internal-sftp -d ${startDir}${deny}`);
   const config = join(dir, 'sshd_config');
   writeFileSync(config, lines.join('\n') + '\n');
 
