@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { temporaryName } from '../../../core/sftp/upload.ts';
+import type { DeliveryReceipt } from '../../../core/delivery/receipt.ts';
 
 export const sha1sum = (path: string): string => execFileSync('sha1sum', [path]).toString().split(' ')[0]!;
 
-export interface ReceiptLike {
-  files: { name: string; sha1: string; status: string; remotePath: string; sidecarPath?: string }[];
-}
+/** What the checks read of a receipt: the app's and the CLI's JSON, or core's object. */
+export type ReceiptLike = Pick<DeliveryReceipt, 'files'>;
 
 /** `serverFile` (absolute path on this machine) was delivered from `localFile`; returns the SHA-1. */
 export function assertDelivered(serverFile: string, localFile: string, receipt?: ReceiptLike): string {
