@@ -16,8 +16,9 @@ const EXIT: Record<KeyErrorCode, number> = {
 const usage = `Usage:
   npx courier key info FILE [--passphrase-file F]
 
-Reads a key file — PuTTY .ppk (v2, v3), OpenSSH private key, PEM (PKCS#1, PKCS#8, encrypted
-PKCS#8), RFC 4716 .asc or an OpenSSH .pub line — and prints its type, size, comment and
+Reads a key file — PuTTY .ppk (v2, v3), OpenSSH private key, PEM (PKCS#1, SEC1, PKCS#8,
+encrypted PKCS#8, traditional encrypted PEM), RFC 4716 .asc, an OpenSSH .pub line or an OpenSSH
+certificate (-cert.pub) — and prints its type, size, comment and
 fingerprints (SHA256 as ssh-keygen -l prints it, and MD5). An encrypted private key is
 decrypted to prove the passphrase: from the first line of --passphrase-file, else asked for.
 
@@ -30,6 +31,7 @@ const FORMAT_NAMES = {
   pem: 'PEM private key',
   rfc4716: 'RFC 4716 public key (.asc)',
   'openssh-public': 'OpenSSH public key',
+  'openssh-certificate': 'OpenSSH certificate (-cert.pub)',
 } as const;
 
 async function info(path: string, passphraseFile: string | undefined): Promise<number> {
@@ -52,6 +54,10 @@ async function info(path: string, passphraseFile: string | undefined): Promise<n
     console.log(`comment: ${s.comment}`);
     console.log(`sha256:  ${s.sha256}`);
     console.log(`md5:     ${s.md5}`);
+    if (s.certificate) {
+      console.log(`certificate: ${s.certificate.type}, key id "${s.certificate.keyId}", principals: ${s.certificate.principals.join(', ') || '(any)'}`);
+      console.log('         (type, bits and fingerprints are those of the key inside, as ssh-keygen -l prints them)');
+    }
     if (result.privateKey) console.log('private: yes (decrypted and checked)');
     return 0;
   } catch (err) {

@@ -73,6 +73,14 @@ function nobleCurve(curve: EcdsaCurve) {
   return curve.bits === 256 ? p256 : curve.bits === 384 ? p384 : p521;
 }
 
+/** The curve whose field prime and group order these are (explicit EC parameters name no curve). */
+export function ecdsaCurveByNumbers(prime: bigint, order: bigint): EcdsaCurve | undefined {
+  return ECDSA_CURVES.find((c) => {
+    const k = nobleCurve(c).Point.CURVE();
+    return k.p === prime && k.n === order;
+  });
+}
+
 /** The SSH public key blob (RFC 4253 §6.6, RFC 8709, RFC 5656). */
 export function publicBlobOf(key: PrivateKeyMaterial): Uint8Array {
   const w = new SshWriter().string(key.type);

@@ -1,6 +1,9 @@
 // OpenSSH's own private key format, openssh-key-v1 (OpenSSH PROTOCOL.key, sshkey.c).
 import bcryptPbkdf from 'bcrypt-pbkdf';
 import { cbc, ctr, gcm } from '@noble/ciphers/aes.js';
+import { chacha20orig } from '@noble/ciphers/chacha.js';
+import { poly1305 } from '@noble/ciphers/_poly1305.js';
+import { cbcDecrypt } from './cbc-cipher.ts';
 import { base64Decode, base64Encode, wrap } from './base64.ts';
 import {
   KeyError, MalformedKeyError, PassphraseRequiredError, TamperedKeyError, UnsupportedKeyError, WrongPassphraseError,
@@ -21,7 +24,7 @@ interface CipherSpec {
   ivLen: number;
   block: number;
   tagLen: number;
-  mode: 'ctr' | 'cbc' | 'gcm';
+  mode: 'ctr' | 'cbc' | 'gcm' | '3des-cbc' | 'chacha20-poly1305';
 }
 
 const CIPHERS: Record<string, CipherSpec> = {
@@ -33,7 +36,20 @@ const CIPHERS: Record<string, CipherSpec> = {
   'aes256-cbc': { keyLen: 32, ivLen: 16, block: 16, tagLen: 0, mode: 'cbc' },
   'aes128-gcm@openssh.com': { keyLen: 16, ivLen: 12, block: 16, tagLen: 16, mode: 'gcm' },
   'aes256-gcm@openssh.com': { keyLen: 32, ivLen: 12, block: 16, tagLen: 16, mode: 'gcm' },
+  '3des-cbc': { keyLen: 24, ivLen: 8, block: 8, tagLen: 0, mode: '3des-cbc' },
+  // Two ChaCha20 keys (only the first is used without a length header) and no IV (cipher.c).
+  'chacha20-poly1305@openssh.com': { keyLen: 64, ivLen: 0, block: 8, tagLen: 16, mode: 'chacha20-poly1305' },
 };
+
+/** OpenSSH's chacha20-poly1305 (PROTOCOL.chacha20poly1305) at sequence number 0 with no length header, as sshkey.c uses it. */
+function chachaPolyDecrypt(key: Uint8Array, sealed: Uint8Array): Uint8Array {
+  const mainKey = key.subarray(0, 32);
+  const nonce = new Uint8Array(8);
+  const polyKey = chacha20orig(mainKey, nonce, new Uint8Array(32));
+  const body = sealed.subarray(0, sealed.length - 16);
+  if (!bytesEqual(poly1305(body, polyKey), sealed.subarray(sealed.length - 16))) throw new Error('tag');
+  return chacha20orig(mainKey, nonce, body, undefined, 1);
+}
 
 function bcryptKdf(passphrase: string, salt: Uint8Array, rounds: number, length: number): Uint8Array {
   const pass = utf8Bytes(passphrase);
@@ -44,6 +60,11 @@ function bcryptKdf(passphrase: string, salt: Uint8Array, rounds: number, length:
 
 function crypt(spec: CipherSpec, key: Uint8Array, iv: Uint8Array, data: Uint8Array, decrypt: boolean): Uint8Array {
   if (spec.mode === 'ctr') return ctr(key, iv).encrypt(data);
+  if (spec.mode === '3des-cbc' || spec.mode === 'chacha20-poly1305') {
+    // Read-only: we write aes256-ctr like ssh-keygen.
+    if (!decrypt) throw new Error(`writing ${spec.mode} is not supported`);
+    return spec.mode === '3des-cbc' ? cbcDecrypt('des-ede3', key, iv, data) : chachaPolyDecrypt(key, data);
+  }
   if (spec.mode === 'cbc') {
     const c = cbc(key, iv, { disablePadding: true });
     return decrypt ? c.decrypt(data) : c.encrypt(data);
@@ -109,7 +130,7 @@ export async function readOpenSshPrivate(text: string, passphrase?: string): Pro
   const publicBlob = r.string();
   const stored = r.string();
   const spec = cipherName === 'none' ? undefined : CIPHERS[cipherName];
-  if (cipherName !== 'none' && !spec) throw new UnsupportedKeyError(`OpenSSH private key cipher "${cipherName}" is not supported; re-encrypt it with \`ssh-keygen -p -Z aes256-ctr -f FILE\``);
+  if (cipherName !== 'none' && !spec) throw new UnsupportedKeyError(`OpenSSH private key cipher "${cipherName.slice(0, 40)}" is not supported; re-encrypt it with \`ssh-keygen -p -Z aes256-ctr -f FILE\``);
   const tag = spec && spec.tagLen ? r.raw(spec.tagLen) : new Uint8Array(0);
   if (r.remaining !== 0) throw new MalformedKeyError('OpenSSH private key: trailing bytes');
   parsePublicBlob(publicBlob, 'OpenSSH public key');
@@ -131,7 +152,7 @@ export async function readOpenSshPrivate(text: string, passphrase?: string): Pro
     try {
       plain = crypt(spec, secret.subarray(0, spec.keyLen), secret.subarray(spec.keyLen), concatBytes(stored, tag), true);
     } catch {
-      // Only GCM can fail here: its tag does not verify.
+      // Only GCM and chacha20-poly1305 can fail here: the tag does not verify.
       throw new WrongPassphraseError();
     }
   }

@@ -127,13 +127,21 @@ class LineCursor {
   private i = 0;
   constructor(private readonly lines: string[]) {}
 
+  /**
+   * The value after `Name: `. White space at the end is dropped, except in the Comment: PuTTY
+   * keeps it there and the MAC covers it ("key " and "key" are different comments). An empty
+   * comment is `Comment: `, or `Comment:` once an editor has trimmed the line.
+   */
   header(name: string): string {
     const line = this.lines[this.i];
     if (line === undefined) throw new MalformedKeyError(`PPK file cut short: "${name}" line missing`);
     const prefix = `${name}: `;
-    if (!line.startsWith(prefix)) throw new MalformedKeyError(`PPK file: expected "${name}:" at line ${this.i + 1}`);
+    let value: string;
+    if (line.startsWith(prefix)) value = line.slice(prefix.length);
+    else if (line.trimEnd() === `${name}:`) value = '';
+    else throw new MalformedKeyError(`PPK file: expected "${name}:" at line ${this.i + 1}`);
     this.i++;
-    return line.slice(prefix.length);
+    return name === 'Comment' ? value : value.trimEnd();
   }
 
   peek(name: string): boolean {
@@ -193,14 +201,15 @@ function plausible(publicBlob: Uint8Array, plain: Uint8Array): boolean {
 
 /** Reads PPK v2 or v3 (any Argon2 flavour); throws the specific KeyError on failure. */
 export async function readPpk(text: string, passphrase?: string): Promise<PrivateKeyFile> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map((l) => l.replace(/\s+$/, ''));
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const first = /^PuTTY-User-Key-File-(\d+): (.*)$/.exec(lines[0] ?? '');
+  // Lines end at LF, CRLF or CR, as PuTTY's read_body; nothing else is trimmed here (see header()).
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  while (lines.length && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const first = /^PuTTY-User-Key-File-(\d+): (.*)$/.exec(lines[0]?.trimEnd() ?? '');
   if (!first) throw new MalformedKeyError('not a PuTTY key file');
   const version = Number(first[1]);
-  if (version !== 2 && version !== 3) throw new UnsupportedKeyError(`PuTTY key file version ${first[1]} is not supported (only 2 and 3); re-save it with a current PuTTYgen`);
+  if (version !== 2 && version !== 3) throw new UnsupportedKeyError(`PuTTY key file version ${first[1]!.slice(0, 6)} is not supported (only 2 and 3); load it in PuTTYgen and save it again`);
   // Check completeness first, so a cut-off file is reported as such and not by a half value.
-  if (!lines.some((l) => /^Private-MAC: [0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?$/.test(l))) throw new MalformedKeyError('PPK file cut short or damaged (no complete Private-MAC line)');
+  if (!lines.some((l) => /^Private-MAC: [0-9a-fA-F]{40}(?:[0-9a-fA-F]{24})?\s*$/.test(l))) throw new MalformedKeyError('PPK file cut short or damaged (no complete Private-MAC line)');
   const algorithm = first[2]!;
   const c = new LineCursor(lines.slice(1));
   const encryption = c.header('Encryption');

@@ -1,6 +1,6 @@
 // The private halves of keys inside PPK files (PuTTY's "private blob") and inside
 // openssh-key-v1 private sections. Readers bounds-check; writers follow the real tools.
-import { MalformedKeyError } from './errors.ts';
+import { MalformedKeyError, UnsupportedKeyError } from './errors.ts';
 import {
   ecdsaCurve, ed25519PublicKey, parsePublicBlob, type PrivateKeyMaterial,
 } from './key-material.ts';
@@ -89,5 +89,6 @@ export function readOpenSshPrivateFields(r: SshReader): PrivateKeyMaterial {
     const publicPoint = r.string();
     return { type: curve.type, publicPoint, d: r.mpint() };
   }
-  throw new MalformedKeyError(`OpenSSH private key: unexpected key type "${type.slice(0, 40)}"`);
+  // The public blob was parsed first, so an unknown type here is one we do not handle, not damage.
+  throw new UnsupportedKeyError(`key type "${type.slice(0, 40)}" is not supported (use RSA, Ed25519 or ECDSA)`);
 }

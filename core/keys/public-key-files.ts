@@ -1,11 +1,48 @@
 // Public key files: RFC 4716 (PuTTYgen's "Save public key", the .asc users mail) and the
 // OpenSSH authorized_keys line. Both writers are byte-exact; both readers are tolerant.
 import { base64Decode, base64Encode, wrap } from './base64.ts';
-import { MalformedKeyError } from './errors.ts';
-import { parsePublicBlob, type PublicKeyInfo } from './key-material.ts';
+import { MalformedKeyError, UnsupportedKeyError } from './errors.ts';
+import { ecdsaCurve, parsePublicBlob, type PublicKeyInfo } from './key-material.ts';
+import { SshReader, SshWriter } from './ssh-wire.ts';
+
+/** What an OpenSSH certificate (`id_rsa-cert.pub`) says beside the key it certifies. */
+export interface CertificateInfo {
+  /** e.g. ssh-rsa-cert-v01@openssh.com */
+  type: string;
+  keyId: string;
+  principals: string[];
+}
 
 export interface PublicKeyFile extends PublicKeyInfo {
   comment: string;
+  /** Set when the file was a certificate: `blob` is then the plain key inside it. */
+  certificate?: CertificateInfo;
+}
+
+const CERT_SUFFIX = '-cert-v01@openssh.com';
+
+/**
+ * The plain public key inside an OpenSSH certificate blob (PROTOCOL.certkeys), as `ssh-keygen -l`
+ * fingerprints it, and the certificate's key id and principals.
+ */
+export function readCertificateBlob(blob: Uint8Array): { key: PublicKeyInfo; certificate: CertificateInfo } {
+  const what = 'OpenSSH certificate';
+  const r = new SshReader(blob, what);
+  const certType = r.text();
+  const plainType = certType.endsWith(CERT_SUFFIX) ? certType.slice(0, -CERT_SUFFIX.length) : '';
+  r.string(); // nonce
+  const w = new SshWriter().string(plainType);
+  if (plainType === 'ssh-rsa') w.mpint(r.mpint()).mpint(r.mpint());
+  else if (plainType === 'ssh-ed25519') w.string(r.string());
+  else if (ecdsaCurve(plainType)) w.string(r.string()).string(r.string());
+  else throw new UnsupportedKeyError(`certificate type "${certType.slice(0, 60)}" is not supported (RSA, Ed25519 and ECDSA certificates are)`);
+  r.raw(8); // serial
+  r.uint32(); // user or host certificate
+  const keyId = r.text();
+  const p = new SshReader(r.string(), what);
+  const principals: string[] = [];
+  while (p.remaining > 0) principals.push(p.text());
+  return { key: parsePublicBlob(w.bytes(), what), certificate: { type: certType, keyId, principals } };
 }
 
 const BEGIN = '---- BEGIN SSH2 PUBLIC KEY ----';
@@ -65,7 +102,13 @@ export function readOpenSshPublic(text: string): PublicKeyFile {
   const at = words.findIndex((w) => /^(ssh-|ecdsa-|sk-)/.test(w) && words.length > 1);
   if (at < 0 || at + 1 >= words.length) throw new MalformedKeyError('OpenSSH public key: no "type base64" pair found');
   const blob = base64Decode(words[at + 1]!, 'OpenSSH public key');
+  const comment = words.slice(at + 2).join(' ');
+  if (words[at]!.endsWith(CERT_SUFFIX)) {
+    const { key, certificate } = readCertificateBlob(blob);
+    if (certificate.type !== words[at]) throw new MalformedKeyError(`OpenSSH certificate: line says ${words[at]} but the certificate is ${certificate.type}`);
+    return { ...key, comment, certificate };
+  }
   const info = parsePublicBlob(blob, 'OpenSSH public key');
   if (info.type !== words[at]) throw new MalformedKeyError(`OpenSSH public key: line says ${words[at]} but the key is ${info.type}`);
-  return { ...info, comment: words.slice(at + 2).join(' ') };
+  return { ...info, comment };
 }

@@ -5,9 +5,9 @@ import { keyBits, publicBlobOf, type PrivateKeyFile, type SshKeyType } from './k
 import { isOpenSshPrivate, readOpenSshPrivate } from './openssh-private.ts';
 import { isPem, readPemPrivate } from './pem.ts';
 import { isPpk, readPpk } from './ppk.ts';
-import { isRfc4716, readOpenSshPublic, readRfc4716 } from './public-key-files.ts';
+import { isRfc4716, readOpenSshPublic, readRfc4716, type CertificateInfo } from './public-key-files.ts';
 
-export type KeyFileFormat = 'ppk' | 'openssh' | 'pem' | 'rfc4716' | 'openssh-public';
+export type KeyFileFormat = 'ppk' | 'openssh' | 'pem' | 'rfc4716' | 'openssh-public' | 'openssh-certificate';
 
 /** What `key info` prints and the Keys screen shows. */
 export interface KeySummary {
@@ -17,6 +17,8 @@ export interface KeySummary {
   publicBlob: Uint8Array;
   sha256: string;
   md5: string;
+  /** The file was an OpenSSH certificate; the rest describes the key inside it. */
+  certificate?: CertificateInfo;
 }
 
 export interface ReadKeyResult {
@@ -71,13 +73,18 @@ export async function readKeyFile(input: string | Uint8Array, passphrase?: strin
   const format = detectFormat(text);
   if (format === 'rfc4716' || format === 'openssh-public') {
     const pub = format === 'rfc4716' ? readRfc4716(text) : readOpenSshPublic(text);
-    return { format, summary: { type: pub.type, bits: pub.bits, comment: pub.comment, publicBlob: pub.blob, sha256: sha256Fingerprint(pub.blob), md5: md5Fingerprint(pub.blob) } };
+    const summary: KeySummary = { type: pub.type, bits: pub.bits, comment: pub.comment, publicBlob: pub.blob, sha256: sha256Fingerprint(pub.blob), md5: md5Fingerprint(pub.blob) };
+    if (pub.certificate) summary.certificate = pub.certificate;
+    return { format: pub.certificate ? 'openssh-certificate' : format, summary };
   }
   let privateKey: PrivateKeyFile;
   if (format === 'ppk') privateKey = await readPpk(text, passphrase);
   else if (format === 'openssh') privateKey = await readOpenSshPrivate(text, passphrase);
   else if (format === 'pem') privateKey = await readPemPrivate(text, passphrase);
   else if (text.startsWith('SSH PRIVATE KEY FILE FORMAT 1.1')) throw new UnsupportedKeyError('SSH-1 keys are not supported');
+  else if (/---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----/.test(text)) {
+    throw new UnsupportedKeyError('ssh.com (SECSH) private keys are not supported; load it in PuTTYgen and save it as a .ppk, or convert it with `ssh-keygen -i -f FILE`');
+  }
   else throw new MalformedKeyError('not a key file we recognise (PuTTY .ppk, OpenSSH, PEM or public key expected)');
   return { format, summary: summarize(privateKey), privateKey };
 }
