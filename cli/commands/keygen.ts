@@ -1,5 +1,5 @@
 // `courier keygen`: a new SSH key pair saved as every file the registries and clients want.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -30,6 +30,20 @@ Generates a key pair and writes into DIR:
   --no-passphrase    write the private key files unencrypted (not recommended)
   --out              folder to write into (created if missing); existing files are kept
                      unless --force is given`;
+
+/**
+ * Writes one key file with exactly `mode`: `open`'s mode applies only to a new file, so a file
+ * overwritten with --force gets its mode set before a byte of the key is written into it.
+ */
+export async function writeKeyFile(path: string, content: string, mode: number, overwrite: boolean): Promise<void> {
+  const handle = await open(path, overwrite ? 'w' : 'wx', mode);
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
+  }
+}
 
 async function newPassphrase(file: string | undefined, none: boolean): Promise<string> {
   if (none && file) throw new CliError('give either --passphrase-file or --no-passphrase, not both', 2);
@@ -86,7 +100,7 @@ export const keygenCommand: CliCommand = {
     for (const f of outputs) {
       const path = join(values.out, f.name);
       try {
-        await writeFile(path, f.content, { flag: values.force ? 'w' : 'wx', mode: f.secret ? 0o600 : 0o644 });
+        await writeKeyFile(path, f.content, f.secret ? 0o600 : 0o644, values.force);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new CliError(code === 'EEXIST' ? `${path} exists already; not overwritten (use --force or another --out)` : `cannot write ${path}: ${code ?? (err as Error).message}`);
