@@ -11,6 +11,9 @@ const EXIT: Record<KeyErrorCode, number> = {
   unsupported: 5,
   malformed: 6,
   'passphrase-required': 7,
+  // Only the browser's key store raises these; a file never does.
+  'stored-key-locked': 7,
+  'stored-key-wrong-passphrase': 3,
 };
 
 const usage = `Usage:

@@ -12,19 +12,20 @@ const usage = `Usage:
   npx courier keygen [--type rsa|ed25519] [--bits 4096] [--comment C] [--ident IDENT]
                      (--passphrase-file F | --no-passphrase) --out DIR [--force]
 
-Generates a key pair and writes into DIR:
-  publicKey_IDENT.asc   public key as PuTTYgen's "Save public key" (RFC 4716, CRLF): the file to
+Generates a key pair and writes into DIR (with --ident Z12345 the names carry it):
+  publicKey_Z12345.asc  public key as PuTTYgen's "Save public key" (RFC 4716, CRLF): the file to
                         mail to the registry (publicKey.asc without --ident)
-  id_rsa.pub            public key as an OpenSSH authorized_keys line (id_ed25519.pub for Ed25519)
-  key.ppk               private key, PuTTY format v3 (Argon2id): WinSCP, FileZilla, Cyberduck, PuTTY
-  key-v2.ppk            private key, PuTTY format v2: older clients that say "key format too new"
-  id_rsa                private key, OpenSSH format (bcrypt, aes256-ctr): ssh, sftp, and
-                        \`courier\` itself (id_ed25519 for Ed25519)
+  id_rsa_Z12345.pub     public key as an OpenSSH authorized_keys line (id_ed25519_… for Ed25519)
+  Z12345.ppk            private key, PuTTY format v3 (Argon2id): WinSCP, FileZilla, Cyberduck, PuTTY
+                        (key.ppk without --ident)
+  Z12345-v2.ppk         private key, PuTTY format v2: older clients that say "key format too new"
+  id_rsa_Z12345         private key, OpenSSH format (bcrypt, aes256-ctr): ssh, sftp, and
+                        \`courier\` itself (id_rsa without --ident; id_ed25519_… for Ed25519)
 
   --type             rsa (default) or ed25519
   --bits             RSA size: 2048, 3072 or 4096 (default 4096)
-  --comment          key comment (default rsa-key-YYYYMMDD, like PuTTYgen)
-  --ident            your account name at the registry (Z-/P-number); names the .asc file
+  --comment          key comment (default rsa-key-YYYYMMDD, like PuTTYgen, then the IDENT)
+  --ident            your account name at the registry (Z-/P-number); names the files
   --passphrase-file  the passphrase is the first line of this file; without it you are asked
                      (twice) when running in a terminal. Never give a passphrase on the command line.
   --no-passphrase    write the private key files unencrypted (not recommended)
@@ -92,7 +93,7 @@ export const keygenCommand: CliCommand = {
 
     const passphrase = await newPassphrase(values['passphrase-file'], values['no-passphrase']);
     if (!passphrase) console.error('warning: the private key files are NOT encrypted; anyone who gets a copy can use your key.');
-    const comment = values.comment ?? defaultComment(spec.type);
+    const comment = values.comment ?? defaultComment(spec.type, new Date(), values.ident);
     const key = await generateKeyMaterial(spec);
     const file = { key, comment };
     const outputs = await buildKeyFiles(file, { ident: values.ident, passphrase });

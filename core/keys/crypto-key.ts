@@ -1,6 +1,6 @@
 // Private key numbers -> non-extractable WebCrypto keys that sign SSH requests (SshUserKey).
 import { base64UrlEncode } from './base64.ts';
-import { ecdsaCurve, ecdsaScalarBytes, publicBlobOf, rsaCrtExponents, type PrivateKeyMaterial } from './key-material.ts';
+import { ecdsaCurve, ecdsaScalarBytes, publicBlobOf, rsaCrtExponents, type PrivateKeyMaterial, type SshKeyType } from './key-material.ts';
 import type { SshUserKey } from './ssh-user-key.ts';
 import { SshWriter } from './ssh-wire.ts';
 
@@ -15,26 +15,32 @@ const RSA_ALGORITHMS = [
 
 const u = base64UrlEncode;
 
+/** The private key as a JWK, the one form WebCrypto imports for every key type. */
+export function privateJwk(key: PrivateKeyMaterial): JsonWebKey {
+  if (key.type === 'ssh-rsa') {
+    const { dp, dq } = rsaCrtExponents(key);
+    return { kty: 'RSA', n: u(key.n), e: u(key.e), d: u(key.d), p: u(key.p), q: u(key.q), dp: u(dp), dq: u(dq), qi: u(key.iqmp) };
+  }
+  if (key.type === 'ssh-ed25519') return { kty: 'OKP', crv: 'Ed25519', d: u(key.seed), x: u(key.publicKey) };
+  const curve = ecdsaCurve(key.type)!;
+  const x = key.publicPoint.subarray(1, 1 + curve.size);
+  const y = key.publicPoint.subarray(1 + curve.size);
+  return { kty: 'EC', crv: curve.namedCurve, x: u(x), y: u(y), d: u(ecdsaScalarBytes(key)) };
+}
+
+/** Signature algorithm name -> WebCrypto import parameters, for a key type (RSA: one per hash). */
+export function signingAlgorithms(type: SshKeyType): [string, RsaHashedImportParams | EcKeyImportParams | Algorithm][] {
+  if (type === 'ssh-rsa') return RSA_ALGORITHMS.map(([name, hash]) => [name, { name: 'RSASSA-PKCS1-v1_5', hash }]);
+  if (type === 'ssh-ed25519') return [['ssh-ed25519', { name: 'Ed25519' }]];
+  return [[type, { name: 'ECDSA', namedCurve: ecdsaCurve(type)!.namedCurve }]];
+}
+
 /** Imports the key into WebCrypto, non-extractable, usable only to sign. */
 export async function importSigningKeys(key: PrivateKeyMaterial): Promise<SigningKeys> {
   const subtle = globalThis.crypto.subtle;
+  const jwk = privateJwk(key);
   const out: SigningKeys = {};
-  if (key.type === 'ssh-rsa') {
-    const { dp, dq } = rsaCrtExponents(key);
-    const jwk: JsonWebKey = { kty: 'RSA', n: u(key.n), e: u(key.e), d: u(key.d), p: u(key.p), q: u(key.q), dp: u(dp), dq: u(dq), qi: u(key.iqmp) };
-    for (const [name, hash] of RSA_ALGORITHMS) {
-      out[name] = await subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['sign']);
-    }
-  } else if (key.type === 'ssh-ed25519') {
-    const jwk: JsonWebKey = { kty: 'OKP', crv: 'Ed25519', d: u(key.seed), x: u(key.publicKey) };
-    out['ssh-ed25519'] = await subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
-  } else {
-    const curve = ecdsaCurve(key.type)!;
-    const x = key.publicPoint.subarray(1, 1 + curve.size);
-    const y = key.publicPoint.subarray(1 + curve.size);
-    const jwk: JsonWebKey = { kty: 'EC', crv: curve.namedCurve, x: u(x), y: u(y), d: u(ecdsaScalarBytes(key)) };
-    out[key.type] = await subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: curve.namedCurve }, false, ['sign']);
-  }
+  for (const [name, params] of signingAlgorithms(key.type)) out[name] = await subtle.importKey('jwk', jwk, params, false, ['sign']);
   return out;
 }
 

@@ -1,6 +1,9 @@
 // Typed failures of reading a key file: each tells the user one specific thing to do.
 
-export type KeyErrorCode = 'wrong-passphrase' | 'tampered' | 'unsupported' | 'malformed' | 'passphrase-required';
+export type KeyErrorCode =
+  | 'wrong-passphrase' | 'tampered' | 'unsupported' | 'malformed' | 'passphrase-required'
+  /** A key kept in the browser: locked, and no passphrase given / the passphrase does not unlock it. */
+  | 'stored-key-locked' | 'stored-key-wrong-passphrase';
 
 export class KeyError extends Error {
   constructor(readonly code: KeyErrorCode, message: string) {
@@ -46,5 +49,21 @@ export class PassphraseRequiredError extends KeyError {
   constructor(message = 'this key is protected by a passphrase') {
     super('passphrase-required', message);
     this.name = 'PassphraseRequiredError';
+  }
+}
+
+/** A key kept in the browser is locked and no passphrase was given to unlock it. */
+export class StoredKeyLockedError extends KeyError {
+  constructor(message = 'this kept key is locked with a passphrase') {
+    super('stored-key-locked', message);
+    this.name = 'StoredKeyLockedError';
+  }
+}
+
+/** The passphrase does not unlock the kept key (its AES-GCM tag does not verify); nothing changed. */
+export class StoredKeyWrongPassphraseError extends KeyError {
+  constructor(message = 'wrong passphrase for the kept key') {
+    super('stored-key-wrong-passphrase', message);
+    this.name = 'StoredKeyWrongPassphraseError';
   }
 }

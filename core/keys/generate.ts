@@ -12,10 +12,14 @@ export function isRsaSize(n: number): n is 2048 | 3072 | 4096 {
   return (RSA_SIZES as readonly number[]).includes(n);
 }
 
-/** PuTTYgen's default comment: `rsa-key-YYYYMMDD` / `ed25519-key-YYYYMMDD`, local date. */
-export function defaultComment(type: KeyGenSpec['type'], date = new Date()): string {
+/**
+ * PuTTYgen's default comment, `rsa-key-YYYYMMDD` / `ed25519-key-YYYYMMDD` (local date), followed
+ * by the account name when there is one (`rsa-key-20261126 Z12345`): the registry sees it in the .asc.
+ */
+export function defaultComment(type: KeyGenSpec['type'], date = new Date(), ident = ''): string {
   const ymd = `${date.getFullYear()}${String(date.getMonth() + 1).padStart(2, '0')}${String(date.getDate()).padStart(2, '0')}`;
-  return `${type}-key-${ymd}`;
+  const id = ident.trim().replace(/\s+/g, ' ');
+  return `${type}-key-${ymd}${id ? ` ${id}` : ''}`;
 }
 
 function field(jwk: JsonWebKey, name: 'n' | 'e' | 'd' | 'p' | 'q' | 'qi' | 'x'): Uint8Array {

@@ -28,16 +28,20 @@ export function safeIdent(ident: string | undefined): string {
   return (ident ?? '').trim().replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 64);
 }
 
-/** File names, fixed so the CLI help and the UI can name them. */
+/**
+ * File names; with an IDENT they carry it (`publicKey_Z12345.asc`, `Z12345.ppk`, `Z12345-v2.ppk`,
+ * `id_rsa_Z12345`, `id_rsa_Z12345.pub`), so keys of several accounts do not overwrite each other.
+ */
 export function keyFileName(role: KeyFileRole, type: string, ident?: string): string {
   const base = type === 'ssh-ed25519' ? 'id_ed25519' : type.startsWith('ecdsa-') ? 'id_ecdsa' : 'id_rsa';
   const id = safeIdent(ident);
+  const openssh = id ? `${base}_${id}` : base;
   switch (role) {
     case 'rfc4716': return id ? `publicKey_${id}.asc` : 'publicKey.asc';
-    case 'authorized-keys': return `${base}.pub`;
-    case 'ppk3': return 'key.ppk';
-    case 'ppk2': return 'key-v2.ppk';
-    case 'openssh-private': return base;
+    case 'authorized-keys': return `${openssh}.pub`;
+    case 'ppk3': return `${id || 'key'}.ppk`;
+    case 'ppk2': return `${id || 'key'}-v2.ppk`;
+    case 'openssh-private': return openssh;
   }
 }
 

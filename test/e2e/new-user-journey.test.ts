@@ -81,6 +81,8 @@ describe('a new user from npm start to a delivered folder with a receipt', () =>
     await page.selectOption('[data-testid="profile"]', 'demo');
     await page.fill('[data-testid="username"]', 'demo');
     await page.selectOption('[data-testid="auth-method"]', 'key');
+    // The kept key is locked with the passphrase it was made with: asked once per session.
+    await page.fill('[data-testid="login-key-pass"]', 'une phrase de passe');
     await page.click('[data-testid="connect"]');
     await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
     assert.match((await page.textContent('[data-testid="session-bar"]'))!, /Connecté à/);

@@ -18,16 +18,17 @@ test('courier keygen writes the five files; the tools open them; key info agrees
   const out = join(dir, 'rsa');
   const r = courier(['keygen', '--bits', '2048', '--ident', 'Z12345', '--comment', 'vikz key', '--passphrase-file', passFile, '--out', out]);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(readdirSync(out).sort(), ['id_rsa', 'id_rsa.pub', 'key-v2.ppk', 'key.ppk', 'publicKey_Z12345.asc']);
-  for (const secret of ['id_rsa', 'key.ppk', 'key-v2.ppk']) assert.equal(statSync(join(out, secret)).mode & 0o077, 0, `${secret} is readable by others`);
-  const [bits, fp] = execFileSync('ssh-keygen', ['-lf', join(out, 'id_rsa.pub')], { encoding: 'utf8' }).split(' ');
+  // The files carry the user name, so keys of several accounts can share a folder.
+  assert.deepEqual(readdirSync(out).sort(), ['Z12345-v2.ppk', 'Z12345.ppk', 'id_rsa_Z12345', 'id_rsa_Z12345.pub', 'publicKey_Z12345.asc']);
+  for (const secret of ['id_rsa_Z12345', 'Z12345.ppk', 'Z12345-v2.ppk']) assert.equal(statSync(join(out, secret)).mode & 0o077, 0, `${secret} is readable by others`);
+  const [bits, fp] = execFileSync('ssh-keygen', ['-lf', join(out, 'id_rsa_Z12345.pub')], { encoding: 'utf8' }).split(' ');
   assert.equal(bits, '2048');
   assert.match(r.stdout, new RegExp(`ssh-rsa 2048 ${fp!.replace(/[+/]/g, '\\$&')}`));
-  assert.equal(spawnSync('puttygen', [join(out, 'key.ppk'), '--old-passphrase', passFile, '-O', 'text']).status, 0);
-  assert.equal(spawnSync('puttygen', [join(out, 'key-v2.ppk'), '--old-passphrase', passFile, '-O', 'text']).status, 0);
-  assert.equal(spawnSync('ssh-keygen', ['-y', '-P', 'Sp33d of light', '-f', join(out, 'id_rsa')]).status, 0);
+  assert.equal(spawnSync('puttygen', [join(out, 'Z12345.ppk'), '--old-passphrase', passFile, '-O', 'text']).status, 0);
+  assert.equal(spawnSync('puttygen', [join(out, 'Z12345-v2.ppk'), '--old-passphrase', passFile, '-O', 'text']).status, 0);
+  assert.equal(spawnSync('ssh-keygen', ['-y', '-P', 'Sp33d of light', '-f', join(out, 'id_rsa_Z12345')]).status, 0);
 
-  for (const f of ['key.ppk', 'key-v2.ppk', 'id_rsa', 'publicKey_Z12345.asc', 'id_rsa.pub']) {
+  for (const f of ['Z12345.ppk', 'Z12345-v2.ppk', 'id_rsa_Z12345', 'publicKey_Z12345.asc', 'id_rsa_Z12345.pub']) {
     const info = courier(['key', 'info', join(out, f), '--passphrase-file', passFile]);
     assert.equal(info.status, 0, `${f}: ${info.stderr}`);
     assert.match(info.stdout, /type:\s+ssh-rsa/);

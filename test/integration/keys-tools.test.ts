@@ -60,7 +60,7 @@ for (const { spec, tag } of SPECS) {
     const d = mkdtempSync(join(dir, `${tag}-`));
     const path = (role: string) => join(d, files.find((f) => f.role === role)!.name);
     for (const f of files) writeFileSync(join(d, f.name), f.content, { mode: f.secret ? 0o600 : 0o644 });
-    assert.deepEqual(files.map((f) => f.name).sort(), [`id_${tag}`, `id_${tag}.pub`, 'key-v2.ppk', 'key.ppk', 'publicKey_Z12345.asc']);
+    assert.deepEqual(files.map((f) => f.name).sort(), ['Z12345-v2.ppk', 'Z12345.ppk', `id_${tag}_Z12345`, `id_${tag}_Z12345.pub`, 'publicKey_Z12345.asc']);
 
     const ourLine = files.find((f) => f.role === 'authorized-keys')!.content;
     const [bits, fp] = toolFingerprint(ourLine);

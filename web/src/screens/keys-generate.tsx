@@ -1,20 +1,22 @@
-// The "make a new key" form: type, size, comment, user name, passphrase twice (an empty one only
-// after an explicit warning). The work runs in the key worker; the page stays responsive.
+// The "make a new key" form: type, size, user name (checked against the server's pattern),
+// comment, passphrase twice (an empty one only after an explicit warning). The work runs in the
+// key worker; the page stays responsive. A kept copy is locked with the same passphrase.
 import { useEffect, useState } from 'preact/hooks';
-import type { KeyRequirement } from '../../../core/delivery/profile.ts';
+import type { KeyRequirement, ServerProfile } from '../../../core/delivery/profile.ts';
 import { defaultComment, RSA_SIZES, type KeyGenSpec } from '../../../core/keys/index.ts';
 import { t } from '../i18n/index.ts';
 import { runKeyJob } from '../services/key-jobs.ts';
 import { refreshKeys } from '../services/key-list.ts';
+import { checkIdent, keptKeyName } from '../services/key-names.ts';
 import type { KeyJobStage, KeyWorkerReply } from '../workers/key-protocol.ts';
 import { keyErrorText } from './keys-errors.ts';
 
-export type GeneratedKey = Extract<KeyWorkerReply, { type: 'generated' }> & { ident: string };
+export type GeneratedKey = Extract<KeyWorkerReply, { type: 'generated' }> & { ident: string; protectedBy: 'passphrase' | 'none' };
 
 export interface KeysGenerateProps {
   onDone: (result: GeneratedKey) => void;
-  /** The chosen server's key requirement (types, minimum and asked-for RSA size), if any. */
-  requirement?: KeyRequirement;
+  /** The chosen server profile: its key requirement (types, minimum and asked-for RSA size) and user-name pattern. */
+  profile?: ServerProfile;
   profileLabel?: string;
 }
 
@@ -24,20 +26,21 @@ function allowedTypes(requirement?: KeyRequirement): KeyGenSpec['type'][] {
   return ok.length > 0 ? ok : ['rsa'];
 }
 
-export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerateProps) {
+export function KeysGenerate({ onDone, profile, profileLabel }: KeysGenerateProps) {
+  const requirement = profile?.key;
   const [type, setType] = useState<KeyGenSpec['type']>('rsa');
   const [bits, setBits] = useState<2048 | 3072 | 4096>(4096);
+  const [ident, setIdent] = useState('');
   const [comment, setComment] = useState(defaultComment('rsa'));
   const [commentEdited, setCommentEdited] = useState(false);
-  const [ident, setIdent] = useState('');
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [keep, setKeep] = useState(true);
   const [stage, setStage] = useState<KeyJobStage | null>(null);
   const [error, setError] = useState('');
-  // Right after a key is made the emptied passphrase fields are not a choice: no warning then.
-  const [justMade, setJustMade] = useState(false);
+  // Right after a key is made the emptied passphrase fields are not a choice: say what happened instead of warning.
+  const [made, setMade] = useState<'passphrase' | 'none' | null>(null);
 
   const types = allowedTypes(requirement);
   const minBits = requirement?.minRsaBits ?? 2048;
@@ -47,36 +50,51 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
     setBits((RSA_SIZES as readonly number[]).includes(wanted) ? (wanted as 2048 | 3072 | 4096) : 4096);
     const nextType = allowedTypes(requirement)[0]!;
     setType(nextType);
-    if (!commentEdited) setComment(defaultComment(nextType));
+    if (!commentEdited) setComment(defaultComment(nextType, new Date(), ident));
   }, [requirement]);
 
+  const identCheck = checkIdent(profile, ident);
   const mismatch = pass !== pass2 && pass2.length > 0;
   const empty = pass.length === 0;
-  const ready = !stage && pass === pass2 && (!empty || allowEmpty) && comment.trim().length > 0 && (type !== 'rsa' || bits >= minBits);
+  const ready = !stage && pass === pass2 && (!empty || allowEmpty) && comment.trim().length > 0 && (type !== 'rsa' || bits >= minBits) && identCheck !== 'invalid';
 
   const chooseType = (value: KeyGenSpec['type']) => {
     setType(value);
-    if (!commentEdited) setComment(defaultComment(value));
+    if (!commentEdited) setComment(defaultComment(value, new Date(), ident));
+  };
+  const typeIdent = (value: string) => {
+    setIdent(value);
+    if (!commentEdited) setComment(defaultComment(type, new Date(), value));
+  };
+  const typePass = (set: (v: string) => void, value: string) => {
+    set(value);
+    setMade(null);
   };
 
   const generate = async (event: Event) => {
     event.preventDefault();
     if (!ready) return;
     setError('');
+    setMade(null);
     setStage('generating');
     const spec: KeyGenSpec = type === 'rsa' ? { type, bits } : { type };
-    const reply = await runKeyJob({ type: 'generate', spec, comment: comment.trim(), ident: ident.trim(), passphrase: pass, keep }, setStage);
+    const id = ident.trim();
+    const keepOptions = keep ? { name: keptKeyName(id, comment), allowUnprotected: empty && allowEmpty } : null;
+    const reply = await runKeyJob({ type: 'generate', spec, comment: comment.trim(), ident: id, passphrase: pass, keep: keepOptions }, setStage);
     setStage(null);
     if (reply.type === 'generated') {
+      const protectedBy = empty ? 'none' : 'passphrase';
+      // The passphrase leaves the page state as soon as it has done its work.
       setPass('');
       setPass2('');
       setAllowEmpty(false);
-      setJustMade(true);
-      onDone({ ...reply, ident: ident.trim() });
+      setMade(protectedBy);
+      onDone({ ...reply, ident: id, protectedBy });
       void refreshKeys();
     } else if (reply.type === 'error') setError(keyErrorText(reply));
   };
 
+  const identHint = profile?.username ? t('keys.gen.ident.example', { example: profile.username.example }) : t('keys.gen.ident.hint');
   return (
     <form class="key-generate" onSubmit={(e) => void generate(e)} data-testid="keys-generate-form">
       <h3>{t('keys.gen.title')}</h3>
@@ -97,28 +115,31 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
           </label>
         )}
         <label>
-          {t('keys.gen.comment')}
-          <input type="text" data-testid="keys-comment" value={comment} disabled={!!stage} onInput={(e) => { setComment((e.currentTarget as HTMLInputElement).value); setCommentEdited(true); }} />
+          {t('keys.gen.ident')}
+          <input type="text" data-testid="keys-ident" value={ident} disabled={!!stage} autocomplete="username" aria-invalid={identCheck === 'invalid' ? 'true' : undefined} onInput={(e) => typeIdent((e.currentTarget as HTMLInputElement).value)} />
+          {identCheck === 'invalid' && profile?.username
+            ? <span class="error" data-testid="keys-ident-invalid">{t('keys.gen.ident.invalid', { example: profile.username.example, profile: profileLabel ?? '' })}</span>
+            : <span class="hint">{identHint}</span>}
         </label>
         <label>
-          {t('keys.gen.ident')}
-          <input type="text" data-testid="keys-ident" value={ident} disabled={!!stage} autocomplete="username" onInput={(e) => setIdent((e.currentTarget as HTMLInputElement).value)} />
-          <span class="hint">{t('keys.gen.ident.hint')}</span>
+          {t('keys.gen.comment')}
+          <input type="text" data-testid="keys-comment" value={comment} disabled={!!stage} onInput={(e) => { setComment((e.currentTarget as HTMLInputElement).value); setCommentEdited(true); }} />
         </label>
       </div>
       <div class="options">
         <label>
           {t('keys.gen.passphrase')}
-          <input type="password" data-testid="keys-pass" value={pass} disabled={!!stage} autocomplete="new-password" onInput={(e) => { setPass((e.currentTarget as HTMLInputElement).value); setJustMade(false); }} />
+          <input type="password" data-testid="keys-pass" value={pass} disabled={!!stage} autocomplete="new-password" onInput={(e) => typePass(setPass, (e.currentTarget as HTMLInputElement).value)} />
         </label>
         <label>
           {t('keys.gen.passphrase2')}
-          <input type="password" data-testid="keys-pass2" value={pass2} disabled={!!stage} autocomplete="new-password" onInput={(e) => { setPass2((e.currentTarget as HTMLInputElement).value); setJustMade(false); }} />
+          <input type="password" data-testid="keys-pass2" value={pass2} disabled={!!stage} autocomplete="new-password" onInput={(e) => typePass(setPass2, (e.currentTarget as HTMLInputElement).value)} />
         </label>
       </div>
       <p class="hint">{t('keys.gen.passphrase.hint')}</p>
       {mismatch && <p class="error" data-testid="keys-mismatch">{t('keys.gen.mismatch')}</p>}
-      {empty && !justMade && (
+      <div role="status">{made && <p class="success" data-testid="keys-made-note">{t(made === 'passphrase' ? 'keys.gen.made' : 'keys.gen.madeUnprotected')}</p>}</div>
+      {empty && !made && (
         <div class="caution" data-testid="keys-empty-warning">
           <p>{t('keys.gen.emptyWarning')}</p>
           <label class="check">
@@ -132,11 +153,13 @@ export function KeysGenerate({ onDone, requirement, profileLabel }: KeysGenerate
       <div class="actions">
         <button type="submit" class="primary" data-testid="keys-generate" disabled={!ready}>{t('keys.gen.button')}</button>
       </div>
-      {stage && (
-        <div class="notice" role="status" data-testid="keys-progress">
-          <progress /> {stage === 'generating' ? t('keys.gen.generating') : t('keys.gen.writing')}
-        </div>
-      )}
+      <div role="status" data-testid="keys-progress-region">
+        {stage && (
+          <div class="notice" data-testid="keys-progress">
+            <progress /> {stage === 'generating' ? t('keys.gen.generating') : t('keys.gen.writing')}
+          </div>
+        )}
+      </div>
       {error && <p class="alert" role="alert" data-testid="keys-error">{error}</p>}
     </form>
   );

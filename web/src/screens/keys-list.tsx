@@ -25,6 +25,7 @@ export function KeysList() {
               <th>{t('keys.store.type')}</th>
               <th>{t('keys.fp.sha256')}</th>
               <th>{t('keys.store.created')}</th>
+              <th>{t('keys.store.protection')}</th>
               <th><span class="visually-hidden">{t('common.actions')}</span></th>
             </tr>
           </thead>
@@ -35,6 +36,9 @@ export function KeysList() {
                 <td class="nowrap">{k.type} {k.bits}</td>
                 <td class="mono">{k.sha256}</td>
                 <td>{date(k.created)}</td>
+                <td data-testid="keys-stored-protection" data-protection={k.protection} class={k.protection === 'passphrase' ? '' : 'warn'}>
+                  {t(k.protection === 'passphrase' ? 'keys.store.locked' : k.protection === 'none' ? 'keys.store.unprotected' : 'keys.store.legacy')}
+                </td>
                 <td class="row-actions">
                   <div>
                     <button type="button" data-testid="keys-rename" aria-label={t('keys.store.renameName', { name: k.name })} onClick={async () => {
@@ -51,6 +55,7 @@ export function KeysList() {
           </tbody>
         </table>
       )}
+      {list.some((k) => k.protection !== 'passphrase') && <p class="caution" data-testid="keys-store-unprotected-note">{t('keys.store.unprotectedNote')}</p>}
     </section>
   );
 }

@@ -34,8 +34,8 @@ export function KeysScreen() {
         </label>
       </div>
       {note && <p class="hint" data-testid="keys-profile-note">{note}</p>}
-      <KeysGenerate onDone={setResult} requirement={profile?.key} profileLabel={profile ? profileLabel(profile) : undefined} />
-      {result && <KeysResult result={result} profile={profile} />}
+      <KeysGenerate onDone={setResult} profile={profile} profileLabel={profile ? profileLabel(profile) : undefined} />
+      {result && <KeysResult key={result.summary.sha256} result={result} profile={profile} />}
       <KeysImport />
       <KeysList />
     </section>

@@ -4,9 +4,9 @@
 import { connectSsh, type SshConnection } from '../../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy, type HostKeyInfo } from '../../../core/ssh/host-key-policy.ts';
 import { connectWebSocket } from '../../../core/ssh/transport-websocket.ts';
-import { KeyStore } from '../../../core/keys/key-store.ts';
 import { SftpSession } from '../../../core/sftp/session.ts';
 import { indexedDbPinStore } from '../services/host-key-pins.ts';
+import { forgetSessionKey, sessionUserKey } from './key-session.ts';
 import { asksForNewPassword } from './password-expiry.ts';
 import { ask, log, post } from './session-channel.ts';
 import { SessionFailure, toWireError } from './session-errors.ts';
@@ -26,12 +26,6 @@ let delivering: () => boolean = () => false;
 
 export function reportDeliveries(isDelivering: () => boolean): void {
   delivering = isDelivering;
-}
-
-let store: Promise<KeyStore> | undefined;
-function keyStore(): Promise<KeyStore> {
-  store ??= KeyStore.open();
-  return store;
 }
 
 function relayUrl(targetId: string): string {
@@ -56,7 +50,7 @@ function hostKeyPolicy(req: ConnectRequest) {
 }
 
 async function authFor(req: ConnectRequest) {
-  if (req.auth.kind === 'key') return { key: await (await keyStore()).userKey(req.auth.keyId) };
+  if (req.auth.kind === 'key') return { key: await sessionUserKey(req.auth.keyId, req.auth.passphrase) };
   const password = req.auth.password;
   return {
     password,
@@ -126,7 +120,8 @@ export async function connect(req: ConnectRequest): Promise<ConnectedInfo> {
   if (live) await live.ssh.close().catch(() => undefined);
   live = null;
   trustedThisSession = null;
-  request = req;
+  // Reconnects reuse the unlocked key (key-session.ts): the passphrase is not kept.
+  request = req.auth.kind === 'key' ? { ...req, auth: { kind: 'key', keyId: req.auth.keyId } } : req;
   live = await open(req);
   return {
     user: req.username,
@@ -143,6 +138,7 @@ export async function disconnect(): Promise<void> {
   live = null;
   request = null;
   trustedThisSession = null;
+  forgetSessionKey();
   const exchanges = s?.ssh.keyExchanges ?? 0;
   await s?.ssh.close().catch(() => undefined);
   log.info(`logged out (${exchanges} key exchange${exchanges === 1 ? '' : 's'} in this connection)`);

@@ -23,8 +23,11 @@ export interface HostKeyView {
 }
 
 export type SessionAuth =
-  /** A key of the browser's key store: the worker opens the store itself; no key material is posted. */
-  | { kind: 'key'; keyId: string }
+  /**
+   * A key of the browser's key store: the worker opens the store itself; no key material is
+   * posted. `passphrase` unlocks a locked key (once per session; see key-session.ts).
+   */
+  | { kind: 'key'; keyId: string; passphrase?: string }
   | { kind: 'password'; password: string };
 
 export interface ConnectRequest {

@@ -6,6 +6,7 @@ import { describeError } from '../../i18n/describe-error.ts';
 import { language, t } from '../../i18n/index.ts';
 import { profileLabel } from '../../i18n/profile-label.ts';
 import { refreshKeys, storedKeys } from '../../services/key-list.ts';
+import { KeyUnlockField, keyNeedsPassphrase } from '../../screens/keys-unlock-field.tsx';
 import {
   allProfiles, customProfiles, deleteProfile, exportAllProfiles, gatewayTargets, importProfileFile, loadGatewayTargets, loadProfiles, publishedFingerprints,
 } from '../../services/profile-store.ts';
@@ -45,6 +46,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   const [method, setMethod] = useState<'key' | 'password'>(profile.authMethods.includes('publickey') ? 'key' : 'password');
   const [keyId, setKeyId] = useState('');
   const [password, setPassword] = useState('');
+  const [keyPass, setKeyPass] = useState('');
   const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -83,7 +85,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   const keyAllowed = profile.authMethods.includes('publickey');
   const busy = connectionState.value === 'connecting';
   const canConnect = !busy && username.trim() !== '' && usernameOk && inGateway && targets !== 'unreachable' &&
-    (method === 'key' ? Boolean(key) && keyCheck.ok : password !== '');
+    (method === 'key' ? Boolean(key) && keyCheck.ok && (!keyNeedsPassphrase(key) || keyPass !== '') : password !== '');
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -93,7 +95,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
     await connect({
       targetId: profile.targetId,
       username: username.trim(),
-      auth: method === 'key' ? { kind: 'key', keyId } : { kind: 'password', password },
+      auth: method === 'key' ? { kind: 'key', keyId, ...(keyPass ? { passphrase: keyPass } : {}) } : { kind: 'password', password },
       publishedFingerprints: publishedFingerprints(profile),
       uploadFolder: profile.uploadFolder,
       sidecar: profile.sidecar,
@@ -102,6 +104,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
       profileLabel: profileLabel(profile),
     }).catch(() => undefined);
     setPassword('');
+    setKeyPass('');
   };
 
   return (
@@ -176,6 +179,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
             )}
           </label>
         )}
+        {method === 'key' && keyAllowed && <KeyUnlockField storedKey={key} value={keyPass} onInput={setKeyPass} />}
         {method === 'password' && passwordAllowed && (
           <label>
             {t('deliver.password')}
