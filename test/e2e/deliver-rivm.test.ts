@@ -65,6 +65,8 @@ describe('deliver to a RIVM-like OpenSSH server in Chromium', () => {
     await page.goto(`${app.url}#/deliver`);
     await page.selectOption('[data-testid="profile"]', 'rivm-cims');
     await page.fill('[data-testid="username"]', rivm.user);
+    // The imported key is kept locked with its file's passphrase: asked at each new session.
+    await page.fill('[data-testid="login-key-pass"]', PASS);
     await page.click('[data-testid="connect"]');
   }
 
@@ -140,6 +142,7 @@ describe('deliver to a RIVM-like OpenSSH server in Chromium', () => {
     await page.waitForSelector('option[value="dropbox-test"]', { state: 'attached' });
     await page.selectOption('[data-testid="profile"]', 'dropbox-test');
     await page.fill('[data-testid="username"]', dropbox.user);
+    await page.fill('[data-testid="login-key-pass"]', PASS);
     await page.click('[data-testid="connect"]');
     await page.waitForSelector('[data-testid="hostkey-dialog"][open]', { timeout: 30_000 });
     await page.click('[data-testid="hostkey-once"]');
