@@ -65,6 +65,8 @@ describe('Chromium delivers into OpenSSH variants', () => {
     page = await context.newPage();
     await page.goto(`${app.url}#/keys`);
     await page.setInputFiles('[data-testid="keys-import-file"]', key);
+    // An unencrypted key file is kept unprotected only after the explicit warning (keys-lock tests the locked case).
+    await page.check('[data-testid="keys-import-allow-empty"]');
     await page.click('[data-testid="keys-import"]');
     await page.waitForSelector('[data-testid="keys-stored-row"]');
     await page.goto(`${app.url}#/deliver`);
