@@ -97,14 +97,15 @@ export class PacketDecoder {
     if (this.failure) throw this.failure;
     for (;;) {
       const head = this.opened[0];
-      if (head) {
-        if (head.ok === null) return null;
+      if (head && head.ok !== null) {
         this.opened.shift();
         this.lastSequence = head.seq;
         if (!head.ok) throw this.fail(new PacketError('a packet failed its integrity check (corrupted or tampered with)', DISCONNECT.MAC_ERROR));
         return this.payload(head.packet, head.length);
       }
       if (this.blocked || this.making) return null;
+      // Waiting for the first packet to be opened: frame (and start opening) more meanwhile, unless keys may change.
+      if (head && this.oneAtATime) return null;
       if (!this.frameOne()) return null;
     }
   }

@@ -36,11 +36,14 @@ function make(blob: Buffer, type: string, algorithms: string[], signWith: (alg: 
   };
 }
 
-export function rsaTestKey(bits = 2048): TestUserKey {
+/** An RSA key signing rsa-sha2-512 and rsa-sha2-256, and also ssh-rsa (SHA-1) with `sha1`. */
+export function rsaTestKey(bits = 2048, options: { sha1?: boolean } = {}): TestUserKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const jwk = publicKey.export({ format: 'jwk' });
   const blob = Buffer.concat([str('ssh-rsa'), mpint(Buffer.from(jwk.e!, 'base64url')), mpint(Buffer.from(jwk.n!, 'base64url'))]);
-  return make(blob, 'ssh-rsa', ['rsa-sha2-512', 'rsa-sha2-256'], (alg, data) => sign(alg === 'rsa-sha2-512' ? 'sha512' : 'sha256', data, privateKey as KeyObject));
+  const hash: Record<string, string> = { 'rsa-sha2-512': 'sha512', 'rsa-sha2-256': 'sha256', 'ssh-rsa': 'sha1' };
+  const algorithms = ['rsa-sha2-512', 'rsa-sha2-256', ...(options.sha1 ? ['ssh-rsa'] : [])];
+  return make(blob, 'ssh-rsa', algorithms, (alg, data) => sign(hash[alg]!, data, privateKey as KeyObject));
 }
 
 export function ed25519TestKey(): TestUserKey {

@@ -30,7 +30,8 @@ export interface KexExchange {
 export interface KexMethod {
   readonly name: string;
   readonly hash: Hash;
-  start(): KexExchange;
+  /** `secretKey`: a fixed private value, for published vectors only. */
+  start(secretKey?: Uint8Array): KexExchange;
 }
 
 const string = (b: Uint8Array) => new SshWriter(b.length + 4).string(b).bytes();
@@ -44,8 +45,9 @@ function curve25519(name: string): KexMethod {
   return {
     name,
     hash: sha256,
-    start() {
-      const { secretKey, publicKey } = x25519.keygen();
+    start(fixed) {
+      const secretKey = fixed?.slice() ?? x25519.utils.randomSecretKey();
+      const publicKey = x25519.getPublicKey(secretKey);
       return {
         initPayload: init(publicKey, false),
         serverValueIsMpint: false,
@@ -72,8 +74,8 @@ function ecdh(name: string, curve: typeof p256, hash: Hash): KexMethod {
   return {
     name,
     hash,
-    start() {
-      const secretKey = curve.utils.randomSecretKey();
+    start(fixed) {
+      const secretKey = fixed?.slice() ?? curve.utils.randomSecretKey();
       const publicKey = curve.getPublicKey(secretKey, false);
       return {
         initPayload: init(publicKey, false),
@@ -146,9 +148,9 @@ function dhGroup(name: string, p: bigint, hash: Hash): KexMethod {
   return {
     name,
     hash,
-    start() {
+    start(fixed) {
       // A 512-bit exponent: twice the strength of the strongest cipher key (RFC 8268 §4).
-      const x = bytesToBigint(crypto.getRandomValues(new Uint8Array(64))) | 1n;
+      const x = bytesToBigint(fixed ?? crypto.getRandomValues(new Uint8Array(64))) | 1n;
       const e = modPow(2n, x, p);
       const eBytes = bigintToBytes(e);
       return {
