@@ -161,7 +161,7 @@ test('no common algorithm: a NegotiationError with its kind and both lists, sign
         assert.ok(e instanceof NegotiationError);
         assert.equal(e.kind, kind);
         assert.equal(e.code, code);
-        assert.deepEqual(e.theirs, Object.values(change)[0]!.filter((n: string) => !n.startsWith('kex-strict')));
+        assert.deepEqual(e.theirs, (Object.values(change)[0] as string[]).filter((n) => !n.startsWith('kex-strict')));
         assert.ok(!e.ours.some((n) => n.startsWith('ext-info') || n.startsWith('kex-strict')));
         return true;
       },
