@@ -52,3 +52,11 @@ test('a profile file with a hostile pattern is refused at import, the problem na
     return true;
   });
 });
+
+test('the Keys screen checks the id against an imported profile\'s pattern too, with the same matcher', async () => {
+  const { checkIdent } = await import('../../web/src/services/key-names.ts');
+  const imported = { id: 'x', label: 'X', targetId: 't', authMethods: ['publickey' as const], hostKeyFingerprints: [], uploadFolder: '', sidecar: { required: true, style: 'hex' as const }, tempRename: true, help: {}, username: { example: 'LAB-12', pattern: '^LAB-[0-9]{2}$' } };
+  assert.equal(checkIdent(imported, 'LAB-12'), 'ok');
+  assert.equal(checkIdent(imported, 'LAB-123'), 'invalid');
+  assert.equal(checkIdent(undefined, 'anything'), 'ok');
+});

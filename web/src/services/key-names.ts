@@ -2,6 +2,7 @@
 // and the date, and for the public key by the server profile's attachment-name template.
 import { fillTemplate, type ServerProfile } from '../../../core/delivery/profile.ts';
 import { keyFileName, safeIdent, type KeyFileRole } from '../../../core/keys/index.ts';
+import { matchesUsernamePattern } from '../../../core/delivery/username-pattern.ts';
 
 /** Any text made safe as one file name on every platform (no path parts, no reserved characters). */
 function safeFileName(name: string, fallback: string): string {
@@ -28,16 +29,14 @@ export function keptKeyName(ident: string, comment: string, date = new Date()): 
   return id ? `${id} ${isoDate(date)}` : comment.trim();
 }
 
-export type IdentCheck = 'ok' | 'invalid' | 'unchecked';
+export type IdentCheck = 'ok' | 'invalid';
 
 /**
- * Does the account name fit the profile's pattern? Only built-in profiles' patterns (ours) are run
- * here; a pattern from an imported profile file waits for the bounded matcher of issue 13.4
- * ('unchecked'), as a hostile pattern could freeze the page.
+ * Does the account name fit the profile's pattern? Run by the bounded matcher of
+ * core/delivery/username-pattern.ts, never as a RegExp: a pattern from an imported profile file
+ * could otherwise freeze the page.
  */
 export function checkIdent(profile: ServerProfile | undefined, ident: string): IdentCheck {
-  const pattern = profile?.username?.pattern;
-  if (!pattern || ident.trim() === '') return 'ok';
-  if (!profile.builtIn) return 'unchecked';
-  return new RegExp(pattern).test(ident.trim()) ? 'ok' : 'invalid';
+  if (ident.trim() === '') return 'ok';
+  return matchesUsernamePattern(profile?.username?.pattern, ident.trim()) ? 'ok' : 'invalid';
 }
