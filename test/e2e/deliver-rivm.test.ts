@@ -86,7 +86,7 @@ describe('deliver to a RIVM-like OpenSSH server in Chromium', () => {
     assert.match((await page.textContent('[data-testid="hostkey-dialog"] h2'))!, /identiteit van de server/);
     await page.click('[data-testid="hostkey-always"]');
     await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
-    assert.match((await page.textContent('[data-testid="session-hostkey"]'))!, /aes(128|192|256)-ctr/);
+    assert.match((await page.textContent('[data-testid="session-technical"]'))!, /aes(128|192|256)-ctr/);
     assert.match((await page.textContent('[data-testid="send-target-folder"]'))!, /incoming/);
   });
 

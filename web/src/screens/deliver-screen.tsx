@@ -13,6 +13,7 @@ import { runsSettled } from '../components/deliver/run-state.ts';
 import { SendPanel } from '../components/deliver/send-panel.tsx';
 import { SessionLogView } from '../components/deliver/session-log-view.tsx';
 import { UnfinishedRuns } from '../components/deliver/unfinished-run.tsx';
+import { useFocusOn } from '../components/focus.ts';
 import { t } from '../i18n/index.ts';
 import { profileLabel } from '../i18n/profile-label.ts';
 import { connectedInfo, connectionState, disconnect, transferRunning, warmUpSession } from '../services/session-client.ts';
@@ -77,6 +78,8 @@ export function DeliverScreen() {
     void disconnect();
   });
   const area = info ? uploadArea(info.home, profile) : null;
+  // After "Connect" the form is gone: focus goes to what the connection is (server, user, host key).
+  const sessionRef = useFocusOn<HTMLElement>(connected ? info : null);
 
   return (
     <section class="screen" data-testid="deliver-screen">
@@ -91,8 +94,12 @@ export function DeliverScreen() {
         <>
           <div class="session-bar" data-testid="session-bar">
             <div>
-              <strong>{t('deliver.connected', { server: profile ? profileLabel(profile) : info.hostKey.target, user: info.user })}</strong>
-              <div class="hint session-details" data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}`, cipher: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</div>
+              <strong ref={sessionRef} tabIndex={-1} data-testid="session-title">{t('deliver.connected', { server: profile ? profileLabel(profile) : info.hostKey.target, user: info.user })}</strong>
+              <div class="hint session-details">
+                <span data-testid="session-hostkey">{t('deliver.connectionDetails', { fingerprint: `${info.hostKey.keyAlgorithm} ${info.hostKey.sha256}` })}</span>
+                {/* Protocol names mean nothing to most users: they are a technical detail, apart. */}
+                <span class="technical" data-testid="session-technical">{t('common.labelValue', { label: t('error.tech.label'), value: `${info.algorithms.cipher}${info.algorithms.strictKex ? ', strict kex' : ''}` })}</span>
+              </div>
             </div>
             <button type="button" data-testid="logout" onClick={() => void logOut()}>{t('deliver.logout')}</button>
           </div>

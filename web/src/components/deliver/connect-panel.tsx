@@ -2,9 +2,8 @@
 // shown in the user's language with what to do next.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkKeyAgainstProfile, type KeyType, type ServerProfile } from '../../../../core/delivery/profile.ts';
-import { describeError } from '../../i18n/describe-error.ts';
-import { language, t } from '../../i18n/index.ts';
-import { profileLabel } from '../../i18n/profile-label.ts';
+import { t } from '../../i18n/index.ts';
+import { profileLabel, profileNotes, profileTechnical } from '../../i18n/profile-label.ts';
 import { refreshKeys, storedKeys } from '../../services/key-list.ts';
 import { KeyUnlockField, keyNeedsPassphrase } from '../../screens/keys-unlock-field.tsx';
 import {
@@ -14,6 +13,8 @@ import { connect, connectionError, connectionState } from '../../services/sessio
 import { downloadBlob } from '../../services/sidecar-output.ts';
 import { matchesUsernamePattern } from '../../../../core/delivery/username-pattern.ts';
 import { profileFileProblems } from '../../i18n/profile-problems.ts';
+import { ErrorMessage } from '../error-message.tsx';
+import { useFocusOn } from '../focus.ts';
 
 const LAST_PROFILE = 'courier.deliver.profile';
 const userKey = (profileId: string) => `courier.deliver.user.${profileId}`;
@@ -47,7 +48,8 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   const [keyId, setKeyId] = useState('');
   const [password, setPassword] = useState('');
   const [keyPass, setKeyPass] = useState('');
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  // What an import said, kept as data and worded at each render: a language switch rewords it.
+  const [notice, setNotice] = useState<{ kind: 'ok'; n: number } | { kind: 'error'; err: unknown } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -65,6 +67,8 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   };
   const chooseProfile = (id: string) => {
     setProfileId(id);
+    // What the last attempt said ("you did not trust the fingerprint…") was about the other server.
+    connectionError.value = null;
     const chosen = profiles.find((p) => p.id === id);
     if (chosen) resetFields(chosen);
   };
@@ -84,6 +88,9 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
   const passwordAllowed = profile.authMethods.includes('password') || profile.authMethods.includes('keyboard-interactive');
   const keyAllowed = profile.authMethods.includes('publickey');
   const busy = connectionState.value === 'connecting';
+  const failure = connectionState.value !== 'connecting' ? connectionError.value : null;
+  // The Connect button was disabled while connecting, which drops focus to the page: the answer takes it.
+  const failureRef = useFocusOn<HTMLDivElement>(failure);
   const canConnect = !busy && username.trim() !== '' && usernameOk && inGateway && targets !== 'unreachable' &&
     (method === 'key' ? Boolean(key) && keyCheck.ok && (!keyNeedsPassphrase(key) || keyPass !== '') : password !== '');
 
@@ -136,17 +143,22 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
               input.value = '';
               if (!file) return;
               try {
-                const n = await importProfileFile(await file.text());
-                setNotice({ kind: 'ok', text: t('deliver.profile.imported', { n }) });
+                setNotice({ kind: 'ok', n: await importProfileFile(await file.text()) });
               } catch (err) {
-                setNotice({ kind: 'error', text: t('deliver.profile.importFailed', { problems: profileFileProblems(err).join(' ') }) });
+                setNotice({ kind: 'error', err });
               }
             }}
           />
         </div>
       </div>
-      {notice && <p class={notice.kind === 'ok' ? 'success' : 'alert'} role={notice.kind === 'ok' ? 'status' : 'alert'} data-testid="profile-notice">{notice.text}</p>}
-      {profile.notes?.[language.value] && <p class="notice">{profile.notes[language.value]}</p>}
+      {notice?.kind === 'ok' && <p class="success" role="status" data-testid="profile-notice">{t('deliver.profile.imported', { n: notice.n })}</p>}
+      {notice?.kind === 'error' && (
+        <div class="alert" role="alert" data-testid="profile-notice">
+          <p>{t('deliver.profile.importFailed')}</p>
+          <ul>{profileFileProblems(notice.err).map((line) => <li key={line}>{line}</li>)}</ul>
+        </div>
+      )}
+      <ProfileNotes profile={profile} />
       {targets === 'unreachable' && <p class="alert">{t('deliver.profile.gatewayUnreachable')}</p>}
       {!inGateway && <p class="alert" role="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
       <div class="options">
@@ -191,9 +203,20 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
       <div class="actions">
         <button type="submit" class="primary" data-testid="connect" disabled={!canConnect}>{busy ? t('deliver.connecting') : t('deliver.connect')}</button>
       </div>
-      {connectionError.value && connectionState.value !== 'connecting' && (
-        <p class="alert" role="alert" data-testid="connect-error" data-code={connectionError.value.code}>{describeError(connectionError.value)}</p>
-      )}
+      {failure && <div ref={failureRef} tabIndex={-1}><ErrorMessage error={failure} testId="connect-error" /></div>}
     </form>
+  );
+}
+
+/** The profile's notes (built-in ones from the catalogue) and, apart, its technical facts. */
+function ProfileNotes({ profile }: { profile: ServerProfile }) {
+  const notes = profileNotes(profile);
+  const technical = profileTechnical(profile);
+  if (!notes && !technical) return null;
+  return (
+    <p class="notice" data-testid="profile-notes">
+      {notes}
+      {technical && <span class="technical">{t('common.labelValue', { label: t('error.tech.label'), value: technical })}</span>}
+    </p>
   );
 }

@@ -2,7 +2,9 @@
 // delivered files are listed as on the server; every other file says how it ended and why.
 import type { DeliveryReceipt, ReceiptFile } from '../../../../core/delivery/receipt.ts';
 import { receiptJson } from '../../../../core/delivery/receipt.ts';
+import { BUILTIN_PROFILES } from '../../../../core/delivery/builtin-profiles.ts';
 import { formatBytes, formatDateTime, t } from '../../i18n/index.ts';
+import { profileLabel } from '../../i18n/profile-label.ts';
 import { downloadBlob } from '../../services/sidecar-output.ts';
 import { ErrorMessage } from '../error-message.tsx';
 import { LongValue } from '../long-value.tsx';
@@ -45,6 +47,13 @@ function Outcome({ f }: { f: ReceiptFile }) {
   );
 }
 
+/** The server as named now, in the user's language (a built-in profile's name is translated), and its target id once. */
+function serverName(receipt: DeliveryReceipt): string {
+  const { profileId, label, targetId } = receipt.server;
+  const name = profileLabel({ id: profileId, label, builtIn: BUILTIN_PROFILES.some((p) => p.id === profileId) });
+  return name === targetId ? name : `${name} · ${targetId}`;
+}
+
 export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
   return (
     <section class="panel receipt" data-testid="receipt">
@@ -55,8 +64,8 @@ export function ReceiptView({ receipt }: { receipt: DeliveryReceipt }) {
         <button type="button" data-testid="receipt-print" onClick={() => window.print()}>{t('receipt.print')}</button>
       </div>
       <dl class="receipt-facts">
-        <dt>{t('receipt.server')}</dt><dd>{receipt.server.label} ({receipt.server.targetId})</dd>
-        <dt>{t('receipt.hostKey')}</dt><dd class="mono">{receipt.server.hostKeyAlgorithm ?? ''} {receipt.server.hostKeyFingerprint}</dd>
+        <dt>{t('receipt.server')}</dt><dd>{serverName(receipt)}</dd>
+        <dt>{t('receipt.hostKey')}</dt><dd class="mono">{receipt.server.hostKeyAlgorithm ?? ''} <LongValue value={receipt.server.hostKeyFingerprint} /></dd>
         <dt>{t('receipt.user')}</dt><dd>{receipt.user}</dd>
         <dt>{t('receipt.started')}</dt><dd>{when(receipt.startedAt)}</dd>
         <dt>{t('receipt.finished')}</dt><dd>{when(receipt.finishedAt)}</dd>
