@@ -1,22 +1,9 @@
-// A key job's failure, in the user's language.
-import { t } from '../i18n/index.ts';
+// A key job's failure as a coded error, worded by the error catalogue like every other failure
+// (error.<code>): the worker's English message only reaches the technical details.
+import type { CodedError } from '../i18n/describe-error.ts';
 import type { KeyWorkerReply } from '../workers/key-protocol.ts';
 
-export function keyErrorText(reply: Extract<KeyWorkerReply, { type: 'error' }>): string {
-  switch (reply.code) {
-    case 'wrong-passphrase':
-      return t('keys.error.wrong-passphrase');
-    case 'tampered':
-      return t('keys.error.tampered');
-    case 'unsupported':
-      return t('keys.error.unsupported', { reason: reply.message });
-    case 'malformed':
-      return t('keys.error.malformed', { reason: reply.message });
-    case 'passphrase-required':
-      return t('keys.error.passphrase-required');
-    case 'public':
-      return t('keys.error.public');
-    default:
-      return t('keys.gen.failed', { reason: reply.message });
-  }
+export function keyJobError(reply: Extract<KeyWorkerReply, { type: 'error' }>): CodedError {
+  const code = reply.code === 'public' ? 'public-key' : reply.code === 'other' ? 'key-job-failed' : reply.code;
+  return { code, message: reply.message };
 }

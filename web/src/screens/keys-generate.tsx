@@ -9,7 +9,9 @@ import { runKeyJob } from '../services/key-jobs.ts';
 import { refreshKeys } from '../services/key-list.ts';
 import { checkIdent, keptKeyName } from '../services/key-names.ts';
 import type { KeyJobStage, KeyWorkerReply } from '../workers/key-protocol.ts';
-import { keyErrorText } from './keys-errors.ts';
+import type { CodedError } from '../i18n/describe-error.ts';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { keyJobError } from './keys-errors.ts';
 
 export type GeneratedKey = Extract<KeyWorkerReply, { type: 'generated' }> & { ident: string; protectedBy: 'passphrase' | 'none' };
 
@@ -38,7 +40,7 @@ export function KeysGenerate({ onDone, profile, profileLabel }: KeysGenerateProp
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [keep, setKeep] = useState(true);
   const [stage, setStage] = useState<KeyJobStage | null>(null);
-  const [error, setError] = useState('');
+  const [error, setError] = useState<CodedError | null>(null);
   // Right after a key is made the emptied passphrase fields are not a choice: say what happened instead of warning.
   const [made, setMade] = useState<'passphrase' | 'none' | null>(null);
 
@@ -74,7 +76,7 @@ export function KeysGenerate({ onDone, profile, profileLabel }: KeysGenerateProp
   const generate = async (event: Event) => {
     event.preventDefault();
     if (!ready) return;
-    setError('');
+    setError(null);
     setMade(null);
     setStage('generating');
     const spec: KeyGenSpec = type === 'rsa' ? { type, bits } : { type };
@@ -91,7 +93,7 @@ export function KeysGenerate({ onDone, profile, profileLabel }: KeysGenerateProp
       setMade(protectedBy);
       onDone({ ...reply, ident: id, protectedBy });
       void refreshKeys();
-    } else if (reply.type === 'error') setError(keyErrorText(reply));
+    } else if (reply.type === 'error') setError(keyJobError(reply));
   };
 
   const identHint = profile?.username ? t('keys.gen.ident.example', { example: profile.username.example }) : t('keys.gen.ident.hint');
@@ -160,7 +162,7 @@ export function KeysGenerate({ onDone, profile, profileLabel }: KeysGenerateProp
           </div>
         )}
       </div>
-      {error && <p class="alert" role="alert" data-testid="keys-error">{error}</p>}
+      {error && <ErrorMessage error={error} testId="keys-error" />}
     </form>
   );
 }

@@ -6,7 +6,15 @@ import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import { runKeyJob } from '../services/key-jobs.ts';
 import { refreshKeys } from '../services/key-list.ts';
-import { keyErrorText } from './keys-errors.ts';
+import { ErrorMessage } from '../components/error-message.tsx';
+import type { CodedError } from '../i18n/describe-error.ts';
+import { keyJobError } from './keys-errors.ts';
+
+/** What the last import said, as data: worded at each render, so a language switch rewords it. */
+type ImportMessage =
+  | { kind: 'done'; protectedBy: 'passphrase' | 'none'; name: string; fingerprint: string }
+  | { kind: 'not-key' }
+  | { kind: 'error'; error: CodedError };
 
 export function KeysImport() {
   // The picked File lives in a ref only while it is being imported (a ref is not rendered state).
@@ -19,7 +27,7 @@ export function KeysImport() {
   const [lock2, setLock2] = useState('');
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<ImportMessage | null>(null);
 
   const forget = () => {
     picked.current = null;
@@ -43,7 +51,7 @@ export function KeysImport() {
     const reply = await runKeyJob({ type: 'probe', file });
     if (picked.current !== file) return;
     if (reply.type === 'probed' && !reply.format) {
-      setMessage({ ok: false, text: t('keys.import.notKey') });
+      setMessage({ kind: 'not-key' });
       forget();
       return;
     }
@@ -68,8 +76,7 @@ export function KeysImport() {
     });
     setBusy(false);
     if (reply.type === 'imported') {
-      const kept = reply.stored.protection === 'passphrase' ? 'keys.import.done' : 'keys.import.doneUnprotected';
-      setMessage({ ok: true, text: t(kept, { name: reply.stored.name, fingerprint: reply.summary.sha256 }) });
+      setMessage({ kind: 'done', protectedBy: reply.stored.protection === 'passphrase' ? 'passphrase' : 'none', name: reply.stored.name, fingerprint: reply.summary.sha256 });
       forget();
       void refreshKeys();
     } else if (reply.type === 'error') {
@@ -77,7 +84,7 @@ export function KeysImport() {
       setPass('');
       if (reply.code === 'passphrase-required') setEncrypted(true);
       else if (reply.code !== 'wrong-passphrase') forget();
-      setMessage({ ok: false, text: keyErrorText(reply) });
+      setMessage({ kind: 'error', error: keyJobError(reply) });
     }
   };
 
@@ -126,7 +133,13 @@ export function KeysImport() {
         <button type="submit" class="primary" data-testid="keys-import" disabled={!canImport}>{t('keys.import.button')}</button>
         <span role="status">{busy && <><progress /> {t('keys.import.reading')}</>}</span>
       </div>
-      {message && <p class={message.ok ? 'success' : 'alert'} role={message.ok ? 'status' : 'alert'} data-testid="keys-import-message">{message.text}</p>}
+      {message?.kind === 'done' && (
+        <p class="success" role="status" data-testid="keys-import-message">
+          {t(message.protectedBy === 'passphrase' ? 'keys.import.done' : 'keys.import.doneUnprotected', { name: message.name, fingerprint: message.fingerprint })}
+        </p>
+      )}
+      {message?.kind === 'not-key' && <p class="alert" role="alert" data-testid="keys-import-message">{t('keys.import.notKey')}</p>}
+      {message?.kind === 'error' && <ErrorMessage error={message.error} testId="keys-import-message" />}
     </form>
   );
 }
