@@ -12,6 +12,8 @@ export async function switchLanguage(page: Page, lang: PageLanguage): Promise<vo
     select.dispatchEvent(new Event('change', { bubbles: true }));
   }, lang);
   await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  // Effects of the re-render (the document title, focus) run after the next frames.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 /** Fails with the offending texts when the page holds a sentence in another language than `lang`. */

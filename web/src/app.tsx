@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, language, setLanguage, t, type Language } from './i18n/index.ts';
 import { Announcer } from './components/announcer.tsx';
 import { AskDialogHost } from './components/ask-dialog.tsx';
@@ -28,7 +28,8 @@ export function App() {
   }, []);
   const screen = SCREENS.find((s) => s.id === screenId) ?? SCREENS[0];
   const Screen = screen?.component;
-  useEffect(() => {
+  // Before paint, so the title never lags behind the language the page is in.
+  useLayoutEffect(() => {
     document.title = screen ? t('nav.screenTitle', { screen: t(screen.navKey) }) : t('app.title');
   }, [language.value, screen?.id]);
   // A new screen is like a new page: focus starts at its heading (not on the first load).
