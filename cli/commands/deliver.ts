@@ -11,6 +11,7 @@ import { DeliveryError } from '../../core/delivery/delivery-error.ts';
 import { importProfiles, ProfileFileError, type ServerProfile } from '../../core/delivery/profile.ts';
 import { receiptJson, receiptText } from '../../core/delivery/receipt.ts';
 import { SessionLog } from '../../core/delivery/session-log.ts';
+import { SftpSession } from '../../core/sftp/session.ts';
 import { dataNameOf, isSidecarName, sidecarName } from '../../core/hash/sidecar.ts';
 import { CliError, type CliCommand } from '../command.ts';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, openSftp, parseConnection } from '../connection-options.ts';
@@ -113,7 +114,11 @@ export const deliverCommand: CliCommand = {
       connect: async (): Promise<DeliverySession> => {
         try {
           const c = await openSftp(settings);
-          return { sftp: c.session, hostKeyFingerprint: c.ssh.hostKey.sha256, hostKeyAlgorithm: c.ssh.hostKey.keyAlgorithm, close: () => c.close() };
+          return {
+            sftp: c.session, hostKeyFingerprint: c.ssh.hostKey.sha256, hostKeyAlgorithm: c.ssh.hostKey.keyAlgorithm, close: () => c.close(),
+            // More SFTP channels on this connection: files go side by side, a large one is split.
+            openSftp: async () => SftpSession.open(await c.ssh.openSubsystem('sftp')),
+          };
         } catch (err) {
           if (!(err instanceof CliError)) throw err;
           connectError = err;

@@ -77,6 +77,11 @@ export interface PairOptions {
   /** Bytes of X the server has confirmed so far. */
   onProgress?: (bytesDone: number) => void;
   onEvent?: (event: PairEvent) => void;
+  /**
+   * More SFTP sessions (other channels of the connection, each with its own window) that write
+   * parts of X at once; X is still read and hashed once, in order. X.hash goes over `session`.
+   */
+  lanes?: readonly SftpSession[];
   /** On cancel, keep the temporary file for a later resume (default: remove it). */
   keepPartialOnCancel?: boolean;
   signal?: AbortSignal;
@@ -141,6 +146,7 @@ async function putData(session: SftpSession, pair: PairSource, options: PairOpti
           memo.confirmedBytes = bytes;
           options.onProgress?.(bytes);
         },
+        ...(options.lanes?.length ? { lanes: options.lanes } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const hashed = await digest.finish();

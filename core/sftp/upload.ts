@@ -3,9 +3,13 @@
 // from the size of a partial temporary file; hands every chunk read to a hook (for hashing) from
 // byte 0 even when resuming, so a file is read once for both. Needs no listing or stat permission
 // on the folder (write-only drop boxes): every step works on file names and handles only.
+// With `lanes`, several SFTP sessions (each its own SSH channel and window) write parts of the one
+// temporary file at once; the source is still read once, in order.
 import { chunksOf, isSeekableSource, sourceSize, type ByteSource, type SeekableSource } from './byte-source.ts';
 import { isSftpError, SftpError } from './errors.ts';
 import type { SftpHandle, SftpSession } from './session.ts';
+import { OPEN } from './constants.ts';
+import { writeStriped, type WriteLane } from './striped-write.ts';
 import { abortWaiter, cancelledError, drainAfter, writePipelined } from './write-pipeline.ts';
 import type { PipelineOptions } from './write-pipeline.ts';
 
@@ -34,6 +38,13 @@ export interface UploadOptions extends PipelineOptions {
    * offset), before any byte is read again: `onChunk` will see the whole file from 0 once more.
    */
   onRestart?: (serverMessage: string) => void;
+  /**
+   * More sessions on the same server (other SSH channels, each with its own window) that write
+   * parts of the file at the same time: on a long link one channel is capped at its window per
+   * round trip. Each opens its own handle on the temporary file. A server that refuses writes out
+   * of order gets the file again from byte 0 over `session` alone (see onRestart).
+   */
+  lanes?: readonly SftpSession[];
 }
 
 export interface UploadResult {
@@ -158,6 +169,28 @@ async function renameIntoPlace(session: SftpSession, from: string, to: string, o
   }
 }
 
+/** Handles on `path` for the extra lanes, opened without truncating (the first session created or truncated it). */
+async function openLanes(lanes: readonly SftpSession[], path: string): Promise<WriteLane[]> {
+  const opened = await Promise.allSettled(lanes.map(async (session) => ({ session, handle: await session.open(path, OPEN.WRITE | OPEN.CREAT) })));
+  const ok = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const lost = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected' && isSftpError(r.reason) && r.reason.transient);
+  if (lost) {
+    await closeLanes(ok);
+    throw lost.reason;
+  }
+  // A lane the server would not give a handle (a cap on open files) is simply not used.
+  return ok;
+}
+
+async function closeLanes(lanes: readonly WriteLane[]): Promise<void> {
+  await Promise.all(lanes.map((l) => l.session.closeHandle(l.handle).catch(ignore)));
+}
+
+/** A refusal that may mean "no writes out of order here": worth one more try over a single lane. */
+function refusedStripe(err: unknown): err is SftpError {
+  return isSftpError(err) && !err.transient && err.status !== undefined && (err.code === 'failure' || err.code === 'op-unsupported' || err.code === 'bad-message');
+}
+
 /** Uploads `source` to `remotePath` (see the module comment). Throws SftpError; cancel leaves a partial for `resume`. */
 export async function uploadFile(session: SftpSession, remotePath: string, source: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
   const direct = options.mode === 'direct';
@@ -172,6 +205,7 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   if (!overwrite && !direct && (await exists(session, remotePath))) throw new SftpError('target-exists', undefined, { path: remotePath });
 
   let { handle, from } = await openForUpload(session, writePath, options.resume ?? false, direct && !overwrite, sourceSize(source));
+  let extra: WriteLane[] = [];
   let end: number;
   let fsynced = false;
   let sizeVerified = false;
@@ -184,10 +218,15 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
   } };
   try {
     try {
-      end = await writePipelined(session, handle, sendable(source, from, options.onChunk), from, pipeline);
+      if (options.lanes?.length) extra = await openLanes(options.lanes, writePath);
+      end = await writeStriped([{ session, handle }, ...extra], sendable(source, from, options.onChunk), from, pipeline);
     } catch (err) {
-      // Only a refusal of the very first write at the offset means "cannot resume here".
-      if (!refusedOffset(err, from) || confirmed > from || !isSeekableSource(source)) throw err;
+      const striped = extra.length > 0;
+      await closeLanes(extra);
+      extra = [];
+      // Only a refusal of the very first write at the offset means "cannot resume here"; with
+      // lanes, a refusal may mean "not out of order" (a write past the end of the file).
+      if (!isSeekableSource(source) || !((refusedOffset(err, from) && confirmed === from) || (striped && refusedStripe(err)))) throw err;
       // The server cannot continue a file at an offset: send it all again under the same name (the
       // hook sees every byte again, so a digest must be made afresh by the caller: see onRestart).
       await session.closeHandle(handle).catch(ignore);
@@ -211,9 +250,14 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
       if (size !== end) throw new SftpError('size-mismatch', `The server holds ${size} bytes; ${end} were sent.`, { path: writePath });
       sizeVerified = true;
     }
+    // fsync above flushed the whole file (not just this handle's writes); the lanes' closes report
+    // their late write errors, and must succeed before the rename like the first handle's.
+    const lanes = extra;
+    extra = [];
+    await cancel.race(Promise.all(lanes.map((l) => l.session.closeHandle(l.handle))));
   } catch (err) {
     // After a cancel, a server that stopped answering must not make the close hang either.
-    await drainAfter(err, session.closeHandle(handle).catch(ignore), session, options);
+    await drainAfter(err, Promise.all([session.closeHandle(handle).catch(ignore), closeLanes(extra)]).then(ignore), [session, ...extra.map((l) => l.session)], options);
     throw err;
   } finally {
     cancel.dispose();

@@ -29,15 +29,16 @@ const UNSENT_BYTES = 256 * 1024;
 
 /**
  * Waits for `drain`, but after a cancel at most `options.drainTimeoutMs`: past that the server is
- * not answering, so the session is closed (failing what is in flight) and the cancel completes.
+ * not answering, so the session (or each of several) is closed (failing what is in flight) and the
+ * cancel completes.
  */
-export async function drainAfter(failure: unknown, drain: Promise<void>, session: SftpSession, options: PipelineOptions): Promise<void> {
+export async function drainAfter(failure: unknown, drain: Promise<void>, session: SftpSession | readonly SftpSession[], options: PipelineOptions): Promise<void> {
   if (!(failure instanceof SftpError && failure.code === 'cancelled')) return drain;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<boolean>((ok) => (timer = setTimeout(() => ok(true), options.drainTimeoutMs ?? 15_000)));
   try {
     if (await Promise.race([drain.then(() => false), timedOut])) {
-      await session.close();
+      await Promise.all([...new Set(Array.isArray(session) ? session : [session])].map((s: SftpSession) => s.close()));
       await drain;
     }
   } finally {

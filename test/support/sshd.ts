@@ -32,6 +32,8 @@ export interface SshdOptions {
   layout?: 'writable' | 'incoming-only' | 'dropbox';
   /** Re-key after this much data, e.g. '64M', to exercise re-keying in tests. */
   rekeyLimit?: string;
+  /** MaxSessions: SFTP (and other) channels allowed per connection (OpenSSH's default 10). */
+  maxSessions?: number;
   /**
    * SFTP requests the server refuses, as internal-sftp's `-P` list, e.g.
    * ['rename', 'posix-rename@openssh.com'] for an upload folder that forbids renaming.
@@ -175,6 +177,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   if (options.hostKeyAlgorithms) lines.push(`HostKeyAlgorithms ${options.hostKeyAlgorithms}`);
   if (options.authenticationMethods) lines.push(`AuthenticationMethods ${options.authenticationMethods}`);
   if (options.rekeyLimit) lines.push(`RekeyLimit ${options.rekeyLimit}`);
+  if (options.maxSessions !== undefined) lines.push(`MaxSessions ${options.maxSessions}`);
   // Match blocks go last: every line after one belongs to it.
   if (options.chroot) lines.push(`Match User ${TEST_USER}`, `  ChrootDirectory ${chrootDir}`, `  ForceCommand internal-sftp -d ${startDir}${deny}`);
   const config = join(dir, 'sshd_config');

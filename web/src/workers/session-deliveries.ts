@@ -2,6 +2,7 @@
 // remembers a "do this for all" answer about existing files, keeps its history record up to date
 // as it goes, and holds a Web Lock while it runs (so a reloaded page can tell it was interrupted).
 import { blobSource } from '../../../core/sftp/byte-source.ts';
+import { SftpSession } from '../../../core/sftp/session.ts';
 import { DeliveryRun, type DeliveryItem, type DeliverySession } from '../../../core/delivery/delivery-run.ts';
 import type { ExistingChoice } from '../../../core/delivery/deliver-pair.ts';
 import type { DeliveryReceipt } from '../../../core/delivery/receipt.ts';
@@ -118,6 +119,8 @@ export async function deliver(req: DeliverRequest): Promise<DeliveryReceipt> {
           sftp: s.sftp,
           hostKeyFingerprint: s.ssh.hostKey.sha256,
           hostKeyAlgorithm: s.ssh.hostKey.keyAlgorithm,
+          // More SFTP channels on this connection (each its own window): files go side by side.
+          openSftp: async () => SftpSession.open(await s.ssh.openSubsystem('sftp')),
           // Browsing goes on over the same connection: only a dead one is let go.
           close: async () => {
             if (liveSession() !== s) await s.ssh.close().catch(() => undefined);
