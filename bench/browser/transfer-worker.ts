@@ -8,6 +8,7 @@ import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';
 import type { SshUserKey } from '../../core/ssh/user-key.ts';
 import { SftpSession, blobSource, downloadFile, uploadFile } from '../../core/sftp/index.ts';
+import { DeliveryRun } from '../../core/delivery/delivery-run.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -23,6 +24,8 @@ export interface ConnectArgs {
 
 let conn: SshConnection | null = null;
 let sftp: SftpSession | null = null;
+/** More SFTP sessions on the connection, for split uploads. */
+const lanes: SftpSession[] = [];
 /** Payloads by size, made once: a Blob like a user's File (read through Blob.stream()). */
 const blobs = new Map<number, Blob>();
 
@@ -100,6 +103,41 @@ const ops = {
     const r = await uploadFile(s, a.remote, blobSource(blob), { mode: 'direct', overwrite: true, fsync: false });
     return { seconds: (performance.now() - t0) / 1000, bytes: r.bytes };
   },
+  /** One file over `channels` SFTP channels of the connection at once (uploadFile's lanes), direct, no fsync. */
+  async upSplit(a: { bytes: number; remote: string; channels: number }) {
+    const { conn: c, sftp: s } = connected();
+    while (lanes.length < a.channels - 1) lanes.push(await SftpSession.open(await c.openSubsystem('sftp')));
+    const blob = payload(a.bytes);
+    const t0 = performance.now();
+    const r = await uploadFile(s, a.remote, blobSource(blob), { mode: 'direct', overwrite: true, fsync: false, lanes: lanes.slice(0, a.channels - 1) });
+    return { seconds: (performance.now() - t0) / 1000, bytes: r.bytes };
+  },
+  /**
+   * What the Deliver screen runs: a DeliveryRun of `files` files of `bytes` each (SHA-1 while
+   * sending, temporary name, fsync, rename, then X.hash) with `parallel` channels.
+   */
+  async deliver(a: { files: number; bytes: number; parallel: number; folder: string }) {
+    const { conn: c, sftp: s } = connected();
+    const blob = payload(a.bytes);
+    const run = new DeliveryRun(Array.from({ length: a.files }, (_, i) => ({ name: `d${i}.bin`, data: { ...blobSource(blob), size: blob.size } })), {
+      receiptId: 'bench', user: 'bench',
+      profile: { id: 'bench', label: 'bench', targetId: 'bench', uploadFolder: a.folder, sidecar: { required: true, style: 'hex' }, tempRename: true },
+      parallel: a.parallel,
+      onExisting: async () => 'overwrite',
+      connect: async () => ({
+        sftp: s,
+        hostKeyFingerprint: c.hostKey.sha256,
+        openSftp: async () => SftpSession.open(await c.openSubsystem('sftp')),
+        close: async () => undefined,
+      }),
+    });
+    const t0 = performance.now();
+    const receipt = await run.run();
+    const seconds = (performance.now() - t0) / 1000;
+    const delivered = receipt.files.filter((f) => f.status === 'delivered').length;
+    if (delivered !== a.files) throw new Error(`delivered ${delivered} of ${a.files}: ${receipt.files.map((f) => f.error ?? f.status).join('; ')}`);
+    return { seconds, bytes: a.files * a.bytes, sha1: receipt.files[0]?.sha1 };
+  },
   /** SFTP download of `remote`, bytes discarded. */
   async down(a: { remote: string }) {
     const s = connected().sftp;
@@ -136,6 +174,7 @@ const ops = {
     return { seconds, bytes: a.bytes };
   },
   async close() {
+    for (const l of lanes.splice(0)) await l.close().catch(() => undefined);
     await sftp?.close().catch(() => undefined);
     await conn?.close();
     sftp = null;
