@@ -9,7 +9,7 @@ import { isSftpError, SftpError } from '../sftp/errors.ts';
 import { joinRemotePath as join } from '../sftp/remote-path.ts';
 import type { SftpSession } from '../sftp/session.ts';
 import { temporaryName, uploadFile, type UploadResult } from '../sftp/upload.ts';
-import { AttemptDigest, localPrefixSha1, remotePrefixSha1, sourceSha1 } from './pair-digest.ts';
+import { AttemptDigest, matchingPrefix, remotePrefixSha1, sourceSha1 } from './pair-digest.ts';
 import type { ReceiptFile } from './receipt.ts';
 import { DeliveryError } from './delivery-error.ts';
 
@@ -28,8 +28,9 @@ export interface PairSource {
  * - `fresh`: never continue one (a stale partial is overwritten from byte 0);
  * - `own`: it is this run's own partial (see {@link PairMemo}); continue it, never past the bytes the
  *   server confirmed;
- * - `verify-prefix`: of unknown origin (an earlier visit, a crash): continue it only once its SHA-1
- *   equals that of the same-length start of the local file (read back), else start over.
+ * - `verify-prefix`: of unknown origin (an earlier visit, a crash): read it back and continue it only
+ *   after the bytes it shares with the start of the local file, compared byte for byte (a split
+ *   upload's partial holds its whole start, then later parts with gaps), else start over.
  */
 export type ResumePolicy = 'fresh' | 'own' | 'verify-prefix';
 
@@ -106,15 +107,14 @@ interface Put {
 async function resumePoint(session: SftpSession, path: string, data: PairSource['data'], options: PairOptions, memo: PairMemo, signal?: AbortSignal): Promise<{ maxFrom: number; proof: 'confirmed' | 'read-back' } | null> {
   if (options.resume === 'own') return memo.confirmedBytes > 0 ? { maxFrom: memo.confirmedBytes, proof: 'confirmed' } : null;
   if (options.resume !== 'verify-prefix' || memo.direct) return null;
-  const remote = await remotePrefixSha1(session, path, data.size, signal);
+  const remote = await matchingPrefix(session, path, data, signal);
   if (remote === 'absent') return null;
   if (remote === 'unreadable' || remote === 'larger') {
     options.onEvent?.({ kind: 'resume-refused', path, reason: remote });
     return null;
   }
-  if (remote.bytes === 0) return null;
-  const local = await localPrefixSha1(data, remote.bytes, signal);
-  if (local !== remote.sha1) {
+  if (remote.remoteBytes === 0) return null;
+  if (remote.bytes === 0) {
     options.onEvent?.({ kind: 'resume-refused', path, reason: 'not-a-prefix' });
     return null;
   }

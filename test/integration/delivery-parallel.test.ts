@@ -193,6 +193,53 @@ describe('parallel transfers over several SFTP channels', () => {
     assert.ok(receipt.files.every((f) => (f.resumedFrom ?? 0) > 0), `every file resumed (${receipt.files.map((f) => f.resumedFrom).join(', ')})`);
     assertArrived(sshd, dir, files, receipt.files.map((f) => f.sha1));
   });
+
+  // A split upload's partial may hold later parts with gaps after its intact start (the channels'
+  // servers stop at different points): it is compared byte for byte, not by the SHA-1 of all of it.
+  test('a split upload cut for good: a later run reads the partial back and continues after its intact start', async () => {
+    const dir = folder();
+    const [file] = makeFiles('later', [48 * MiB + 99]);
+    const name = file!.split('/').pop()!;
+    const partial = join(sshd.sftpRoot, dir, `.${name}.courier-part`);
+    let cut = false;
+    const first = await new DeliveryRun([pairOf(file!)], runOptions(sshd, harness(sshd), dir, {
+      maxReconnects: 0,
+      onChange: (items: readonly DeliveryItem[]) => {
+        if (!cut && items[0]!.bytesDone > 12 * MiB) {
+          cut = true;
+          cutConnections(sshd);
+        }
+      },
+    })).run();
+    assert.equal(first.files[0]!.status, 'failed');
+    const size = statSync(partial).size;
+
+    const log = new SessionLog();
+    const receipt = await new DeliveryRun([pairOf(file!)], runOptions(sshd, harness(sshd), dir, { log })).run();
+    const f = receipt.files[0]!;
+    assert.equal(f.status, 'delivered');
+    assert.equal(f.resumeProof, 'read-back');
+    assert.ok((f.resumedFrom ?? 0) > 8 * MiB && (f.resumedFrom ?? 0) <= size, `continued at ${f.resumedFrom} of a ${size}-byte partial`);
+    assert.match(log.text(), /read back and compared with the local file/);
+    assertArrived(sshd, dir, [file!], [f.sha1]);
+  });
+
+  // Failed before the fix (resumedFrom undefined: 'not-a-prefix', sent again from 0): the SHA-1 of
+  // the whole partial was compared with that of the same length of the local file.
+  test('a partial that shares only its start with the local file is continued after the shared part', async () => {
+    const dir = folder();
+    const [file] = makeFiles('shared-start', [2 * MiB]);
+    const name = file!.split('/').pop()!;
+    const local = readFileSync(file!);
+    const partial = join(sshd.sftpRoot, dir, `.${name}.courier-part`);
+    writeFileSync(partial, Buffer.concat([local.subarray(0, 300 * 1024), randomBytes(200 * 1024)]));
+    execFileSync('chown', [sshd.user, partial]);
+    const receipt = await new DeliveryRun([pairOf(file!)], runOptions(sshd, harness(sshd), dir)).run();
+    const f = receipt.files[0]!;
+    assert.equal(f.resumedFrom, 256 * 1024, 'continued at the last 64 KiB boundary before the first difference');
+    assert.equal(f.resumeProof, 'read-back');
+    assertArrived(sshd, dir, [file!], [f.sha1]);
+  });
 });
 
 describe('a server that allows one channel per connection (MaxSessions 1)', () => {
