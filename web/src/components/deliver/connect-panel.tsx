@@ -121,7 +121,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
           {t('deliver.profile')}
           <select data-testid="profile" value={profile.id} onChange={(e) => chooseProfile((e.currentTarget as HTMLSelectElement).value)}>
             {profiles.map((p) => (
-              <option key={p.id} value={p.id}>{profileLabel(p)}{p.builtIn ? '' : ` ${t('deliver.profile.custom')}`}</option>
+              <option key={p.id} value={p.id}>{profileLabel(p)}{p.builtIn ? '' : ` · ${t('deliver.profile.custom')}`}</option>
             ))}
           </select>
         </label>

@@ -19,8 +19,9 @@ export function SessionLogView() {
         </button>
         {copied && <span class="hint">{t('log.copied')}</span>}
       </div>
-      {/* A scroll region is reachable by keyboard (tabIndex) and named for screen readers. */}
-      <pre class="log" tabIndex={0} role="region" aria-label={t('log.title')} data-testid="log-text">{entries.length === 0 ? t('log.empty') : text}</pre>
+      {/* A scroll region is reachable by keyboard (tabIndex) and named for screen readers. The log is
+          the help desk's, in English (as the summary says): marked so, it is read as English. */}
+      <pre class="log" tabIndex={0} role="region" aria-label={t('log.title')} lang={entries.length > 0 ? 'en' : undefined} data-testid="log-text">{entries.length === 0 ? t('log.empty') : text}</pre>
     </details>
   );
 }

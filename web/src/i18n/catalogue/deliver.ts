@@ -5,7 +5,7 @@ import type { Translations } from '../types.ts';
 const en = {
   'deliver.profile': 'Server',
   'profile.label.demo': 'Demo server (this PC)',
-  'deliver.profile.custom': '(your own)',
+  'deliver.profile.custom': 'your own',
   'deliver.profile.import': 'Import profiles…',
   'deliver.profile.export': 'Export profiles',
   'deliver.profile.imported': '{n, plural, one {# profile imported.} other {# profiles imported.}}',
@@ -129,13 +129,13 @@ const en = {
   'log.copy': 'Copy log',
   'log.copied': 'Copied. Paste it into an e-mail to the help desk: it contains no password or key.',
   'log.empty': 'Nothing yet.',
-  'log.lines': '({n, plural, one {# line} other {# lines}} — for the help desk)',
+  'log.lines': '({n, plural, one {# line} other {# lines}}, in English — for the help desk)',
 };
 
 const nl: Translations<typeof en> = {
   'deliver.profile': 'Server',
   'profile.label.demo': 'Oefenserver (deze pc)',
-  'deliver.profile.custom': '(eigen profiel)',
+  'deliver.profile.custom': 'eigen profiel',
   'deliver.profile.import': 'Profielen importeren…',
   'deliver.profile.export': 'Profielen exporteren',
   'deliver.profile.imported': '{n, plural, one {# profiel geïmporteerd.} other {# profielen geïmporteerd.}}',
@@ -259,13 +259,13 @@ const nl: Translations<typeof en> = {
   'log.copy': 'Logboek kopiëren',
   'log.copied': 'Gekopieerd. Plak het in een e-mail aan de helpdesk: het bevat geen wachtwoord of sleutel.',
   'log.empty': 'Nog niets.',
-  'log.lines': '({n, plural, one {# regel} other {# regels}} — voor de helpdesk)',
+  'log.lines': '({n, plural, one {# regel} other {# regels}}, in het Engels — voor de helpdesk)',
 };
 
 const fr: Translations<typeof en> = {
   'deliver.profile': 'Serveur',
   'profile.label.demo': 'Serveur d’exercice (ce PC)',
-  'deliver.profile.custom': '(profil personnel)',
+  'deliver.profile.custom': 'profil personnel',
   'deliver.profile.import': 'Importer des profils…',
   'deliver.profile.export': 'Exporter les profils',
   'deliver.profile.imported': '{n, plural, one {# profil importé.} other {# profils importés.}}',
@@ -389,7 +389,7 @@ const fr: Translations<typeof en> = {
   'log.copy': 'Copier le journal',
   'log.copied': 'Copié. Collez-le dans un e-mail au service d’assistance : il ne contient ni mot de passe ni clé.',
   'log.empty': 'Rien pour l’instant.',
-  'log.lines': '({n, plural, one {# ligne} other {# lignes}} — pour le service d’assistance)',
+  'log.lines': '({n, plural, one {# ligne} other {# lignes}}, en anglais — pour le service d’assistance)',
 };
 
 export const deliver = { en, nl, fr };
