@@ -17,6 +17,25 @@ import { startTcpSwitch, type TcpSwitch } from '../support/tcp-switch.ts';
 
 const sha1 = (path: string) => execFileSync('sha1sum', [path]).toString().split(' ')[0]!;
 
+/** In the page: the text of an element and the fewest characters any of its lines holds. */
+const SHORTEST_LINE = `(el) => {
+  const text = el.textContent.trim();
+  const tops = [];
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    for (let i = 0; i < n.length; i++) {
+      const r = document.createRange();
+      r.setStart(n, i);
+      r.setEnd(n, i + 1);
+      const box = r.getBoundingClientRect();
+      if (box.width > 0) tops.push(Math.round(box.top));
+    }
+  }
+  const perLine = {};
+  for (const top of tops) perLine[top] = (perLine[top] || 0) + 1;
+  return { text, shortest: Math.min(...Object.values(perLine)) };
+}`;
+
 describe('axe on every screen and dialog, in nl, fr and en', () => {
   const dir = mkdtempSync(join(tmpdir(), 'courier-e2e-a11y-'));
   let app: AppServer;
@@ -34,6 +53,16 @@ describe('axe on every screen and dialog, in nl, fr and en', () => {
       results.push(`${what} [${lang}]: ${found.length}`);
       if (found.length > 0) failures.push(`${what} [${lang}]\n${formatFindings(found)}`);
     }
+  }
+
+  /**
+   * At 1280 px no digest or fingerprint breaks off a few characters onto a new line: each line of
+   * it holds a whole group (20 of a SHA-1's 40 digits), never a stray last character.
+   */
+  async function digestsUnbroken(what: string): Promise<void> {
+    const lines = (await page.evaluate(`[...document.querySelectorAll('td.digest, .long-value')].filter((el) => el.textContent.trim() !== '' && !el.querySelector('.long-value')).map(${SHORTEST_LINE})`)) as { text: string; shortest: number }[];
+    assert.ok(lines.length > 0, `${what}: no digest shown`);
+    for (const l of lines) assert.ok(l.shortest >= Math.min(16, l.text.length), `${what}: ${l.text} has a line of ${l.shortest} characters`);
   }
 
   function noViolations(): void {
@@ -60,14 +89,42 @@ describe('axe on every screen and dialog, in nl, fr and en', () => {
 
   test('Make .hash files: empty, and with results', async () => {
     await check('hash, empty');
-    const a = join(dir, 'gegevens.csv');
-    const b = join(dir, 'bijlage.dat');
+    // Long names, as registries ask for them: the table is at its tightest at 1280 px.
+    const a = join(dir, 'registratie_kwaliteitsindicatoren_2026_Q3_definitief.csv');
+    const b = join(dir, 'bijlage_patientenbevraging_afdeling_geriatrie_2026.dat');
     writeFileSync(a, 'id;waarde\n1;2\n');
     writeFileSync(b, Buffer.alloc(300_000, 7));
     writeFileSync(`${b}.hash`, sha1(b));
     await page.setInputFiles('[data-testid="hash-files"]', [a, b, `${b}.hash`]);
     await page.waitForSelector('[data-testid="hash-overall"][data-finished="true"]');
     await check('hash, results');
+    await digestsUnbroken('hash results');
+    // Squeezed to just under its own width, a SHA-1 as shown breaks between its halves, where the
+    // bare 40 digits would leave the last one alone on a line (what users saw at 1280 px).
+    const squeezed = (await page.evaluate(`(() => {
+      const cell = document.querySelector('[data-testid="hash-hex"]');
+      const table = document.createElement('table');
+      table.className = 'files';
+      table.style.cssText = 'width:auto;table-layout:fixed';
+      table.innerHTML = '<tbody><tr><td class="digest"></td><td class="digest"></td></tr></tbody>';
+      const [shown, bare] = table.querySelectorAll('td');
+      shown.innerHTML = cell.innerHTML;
+      bare.textContent = cell.textContent;
+      document.querySelector('main').append(table);
+      const probe = document.createElement('span');
+      probe.className = 'mono';
+      probe.style.whiteSpace = 'nowrap';
+      probe.textContent = cell.textContent;
+      shown.append(probe);
+      const width = probe.getBoundingClientRect().width;
+      probe.remove();
+      for (const td of [shown, bare]) td.style.cssText = 'width:' + (width - 3) + 'px;max-width:' + (width - 3) + 'px;min-width:0;padding:0';
+      const result = [shown, bare].map(${SHORTEST_LINE});
+      table.remove();
+      return result;
+    })()`)) as { text: string; shortest: number }[];
+    assert.equal(squeezed[1]!.shortest, 1, `the bare digits would orphan their last one (the check can fail): ${JSON.stringify(squeezed)}`);
+    assert.equal(squeezed[0]!.shortest, 20, 'shown in two halves of 20');
     noViolations();
   });
 
@@ -85,6 +142,7 @@ describe('axe on every screen and dialog, in nl, fr and en', () => {
     await page.setInputFiles('[data-testid="verify-files"]', [ok, `${ok}.hash`, bad, `${bad}.hash`, join(dir, 'los.csv')]);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="verify-row"][data-result="checking"]').length === 0);
     await check('verify, results');
+    await digestsUnbroken('verify results');
     noViolations();
   });
 
@@ -171,6 +229,7 @@ describe('axe on every screen and dialog, in nl, fr and en', () => {
     await page.waitForSelector('[data-testid="receipt"]', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="browse-row"][data-name="levering.csv"]');
     await check('deliver, delivered with a receipt');
+    await digestsUnbroken('receipt');
     // The log, open, long enough to scroll (axe: a scroll region must be reachable by keyboard).
     await page.click('[data-testid="session-log"] summary');
     assert.ok(await page.$eval('pre.log', (e) => e.scrollHeight > e.clientHeight), 'the session log scrolls');

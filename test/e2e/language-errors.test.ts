@@ -177,6 +177,9 @@ describe('every error kind in Dutch and French, with no English on the page', ()
     ];
     await page.goto(`${app.url}#/keys`);
     for (const [file, pass, code] of cases) {
+      // A fresh screen per file, so the last file's message is never taken for this one's.
+      await page.reload();
+      await page.waitForSelector('[data-testid="keys-screen"]');
       await switchLanguage(page, 'nl');
       await page.setInputFiles('[data-testid="keys-import-file"]', file);
       // A file that is no key file is refused at once; otherwise its passphrase, or one to lock the kept copy.
