@@ -128,6 +128,9 @@ describe('every error kind in Dutch and French, with no English on the page', ()
     await assertDutchAndFrench(page, 'host-key question');
     await page.click('[data-testid="hostkey-reject"]');
     await connectError('host-key-rejected');
+    // "You did not trust the fingerprint…" was about that server: another profile clears it.
+    await page.selectOption('[data-testid="profile"]', 'demo');
+    assert.equal(await page.isVisible('[data-testid="connect-error"]'), false, 'the last server’s error stays after choosing another profile');
   });
 
   test('a changed host key', async () => {
