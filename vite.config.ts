@@ -1,7 +1,6 @@
 import { defineConfig } from 'vite';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   root: 'web',
@@ -16,14 +15,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   worker: { format: 'es' },
-  // SSH runs in the browser (core/ssh on @microsoft/dev-tunnels-ssh, in a worker). The library and
-  // vscode-jsonrpc@4 require Node built-ins (and optional node-rsa) on code paths the browser never takes: point those at
-  // a stub. `global` is Node's name for globalThis. Buffer and process come from
-  // web/src/workers/ssh-shims.ts, imported first by the worker.
-  resolve: {
-    alias: Object.fromEntries(['crypto', 'stream', 'net', 'path', 'os', 'fs', 'node-rsa'].map((m) => [m, fileURLToPath(new URL('./web/src/workers/ssh-node-builtins-stub.ts', import.meta.url))])),
-  },
-  define: { global: 'globalThis' },
   server: { host: '127.0.0.1', port: 5173 },
   plugins: [
     preact(),

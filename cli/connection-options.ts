@@ -21,6 +21,7 @@ export const CONNECTION_OPTIONS = {
   'password-file': { type: 'string' },
   'host-key': { type: 'string', multiple: true },
   cipher: { type: 'string', multiple: true },
+  'allow-ssh-rsa': { type: 'boolean' },
 } as const;
 
 export const CONNECTION_USAGE = `Connection:
@@ -34,6 +35,9 @@ export const CONNECTION_USAGE = `Connection:
                          several keys. A different key is a hard stop; without --host-key the
                          connection is refused and the server's fingerprint printed for checking.
   --cipher NAME          offer only these ciphers (repeat), e.g. aes256-ctr
+  --allow-ssh-rsa        sign with an RSA key as ssh-rsa (SHA-1) where the server accepts nothing
+                         newer; SHA-1 signatures can be forged, so only for a server that cannot be
+                         upgraded (a warning says when it is used)
 
 Exit codes: 0 success, 1 a transfer or file failed, 2 bad usage, 3 wrong passphrase or unreadable
 key, 4 host key unknown or changed, 5 authentication refused, 6 could not connect or connection lost.`;
@@ -47,6 +51,7 @@ export interface ConnectionValues {
   'password-file'?: string | undefined;
   'host-key'?: string[] | undefined;
   cipher?: string[] | undefined;
+  'allow-ssh-rsa'?: boolean | undefined;
 }
 
 export interface ConnectionSettings {
@@ -58,6 +63,7 @@ export interface ConnectionSettings {
   passwordFile?: string;
   hostKeys: string[];
   ciphers?: string[];
+  allowSshRsa?: boolean;
 }
 
 export function parseConnection(values: ConnectionValues): ConnectionSettings {
@@ -78,6 +84,7 @@ export function parseConnection(values: ConnectionValues): ConnectionSettings {
   if (values['passphrase-file']) s.passphraseFile = values['passphrase-file'];
   if (values['password-file']) s.passwordFile = values['password-file'];
   if (values.cipher && values.cipher.length > 0) s.ciphers = values.cipher;
+  if (values['allow-ssh-rsa']) s.allowSshRsa = true;
   return s;
 }
 
@@ -85,6 +92,7 @@ const SSH_EXIT: Partial<Record<SshError['code'], number>> = {
   'host-key-changed': 4,
   'host-key-rejected': 4,
   'key-refused': 5,
+  'key-algorithm-unsupported': 5,
   'wrong-password': 5,
   'auth-failed': 5,
   'auth-cancelled': 5,
@@ -104,6 +112,7 @@ function describeConnectionFailure(err: unknown, settings: ConnectionSettings): 
       message = `the host key of ${settings.host}:${settings.port} is ${String(err.details.algorithm)} ${String(err.details.fingerprint)}, which is not pinned. ` +
         'Compare it with the fingerprint the server operator publishes; if it is the same, run again with --host-key ' + String(err.details.fingerprint);
     }
+    if (err.code === 'key-algorithm-unsupported') message += '. Ask the operator to enable rsa-sha2-256 or rsa-sha2-512; --allow-ssh-rsa would sign with SHA-1 (weak)';
     return { message, exitCode: SSH_EXIT[err.code] ?? 6 };
   }
   if (err instanceof KeyError) return { message: `${settings.keyFile}: ${err.message}`, exitCode: 3 };
@@ -145,6 +154,8 @@ export async function openSftp(settings: ConnectionSettings): Promise<SftpConnec
       hostKeyPolicy: pinnedHostKeyPolicy({ pins: settings.hostKeys }),
       auth,
       ...(settings.ciphers ? { algorithms: { ciphers: settings.ciphers } } : {}),
+      allowSshRsa: settings.allowSshRsa ?? false,
+      onWarning: (w) => process.stderr.write(`warning: ${w.message}\n`),
     });
     const channel = await ssh.openSubsystem('sftp');
     const session = await SftpSession.open(channel);

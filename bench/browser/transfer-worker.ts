@@ -1,8 +1,7 @@
 // The benches' worker in Chromium: core/ssh over the gateway's WebSocket relay and core/sftp on
-// it, bundled by Vite with the app's own SSH shims, exactly as the session worker runs them.
+// it, bundled by Vite exactly as the session worker runs them.
 // Times are taken here, around the transfer only (the handshake and the driver are not counted).
 /// <reference lib="webworker" />
-import '../../web/src/workers/ssh-shims.ts';
 import { connectWebSocket } from '../../core/ssh/transport-websocket.ts';
 import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';

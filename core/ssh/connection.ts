@@ -1,36 +1,19 @@
-// connectSsh: an SSH client connection over any ByteTransport, behind our own small interface
-// (the engine, dev-tunnels-ssh plus our algorithm classes, stays replaceable).
-import {
-  AuthenticationFailureMessage,
-  AuthenticationInfoResponseMessage,
-  AuthenticationRequestMessage,
-  ChannelOpenMessage,
-  SshAuthenticationType,
-  SshChannel,
-  SshClientSession,
-  SshDisconnectReason,
-  type SshAuthenticatingEventArgs,
-  type SshClientCredentials,
-  type SshMessage,
-} from '@microsoft/dev-tunnels-ssh';
-import { KeyExchangeInitMessage } from '@microsoft/dev-tunnels-ssh/messages/kexMessages.js';
-import { UnimplementedMessage } from '@microsoft/dev-tunnels-ssh/messages/transportMessages.js';
+// connectSsh: the async driver around the sans-IO client core. It is the only part that waits:
+// it moves bytes between the ByteTransport and the core, keeps the clock (handshake timeout,
+// re-key by time), answers the core's questions (host-key policy, the user key's signature,
+// keyboard-interactive prompts) and exposes the connection and its channels. Whatever fails
+// first is what every caller hears: the core keeps that error, later closes do not replace it.
 import type { SshChannelStream } from './channel.ts';
-import { UserAuthBannerMessage } from './banner-message.ts';
-import { SshChannelAdapter } from './channel-stream.ts';
-import { AuthenticationError, SshConnectionError, SshError } from './errors.ts';
-import { mapSessionClose, mapSshError } from './error-mapping.ts';
-import { describeHostKey, type HostKeyInfo, type HostKeyPolicy } from './host-key-policy.ts';
-import { buildSessionConfig, type AlgorithmPreferences } from './session-config.ts';
-import { ExecRequestMessage, KeyboardInteractiveRequestMessage, SubsystemRequestMessage } from './subsystem-request.ts';
-import { TransportStream, type ByteTransport } from './transport.ts';
+import { SshClientCore, type NegotiatedAlgorithms } from './client-core.ts';
+import { DriverChannel, type ChannelHost } from './channel-stream.ts';
+import { SshConnectionError, SshError } from './errors.ts';
+import type { KeyboardInteractivePrompt, SshEvent, SshWarning } from './events.ts';
+import type { HostKeyInfo, HostKeyPolicy } from './host-key-policy.ts';
+import type { AlgorithmPreferences } from './offer.ts';
+import type { ByteTransport } from './transport.ts';
 import type { SshUserKey } from './user-key.ts';
-import { RecordedKeyPair, UserKeyPair } from './algorithms/user-key-algorithm.ts';
 
-export interface KeyboardInteractivePrompt {
-  prompt: string;
-  echo: boolean;
-}
+export type { KeyboardInteractivePrompt, NegotiatedAlgorithms, SshWarning };
 
 export interface SshAuthOptions {
   key?: SshUserKey;
@@ -46,23 +29,22 @@ export interface ConnectOptions {
   hostKeyPolicy: HostKeyPolicy;
   auth: SshAuthOptions;
   algorithms?: AlgorithmPreferences;
-  /** Whole handshake (kex + host key + auth), default 30 s. The host-key prompt is not counted. */
+  /** Sign with ssh-rsa (RSA with SHA-1) where a server accepts nothing better; a warning says so. */
+  allowSshRsa?: boolean;
+  /** Whole handshake (kex + host key + auth), default 30 s. Host-key and password prompts are not counted. */
   timeoutMs?: number;
-  /** Re-key after this many bytes (default: the library's 0.5 GiB). */
+  /** Re-key after this many bytes either way (default 1 GiB). */
   rekeyBytes?: number;
+  /** Re-key after this long (default 1 hour). */
+  rekeyIntervalMs?: number;
   /** The server's pre-login notice (SSH_MSG_USERAUTH_BANNER), as it arrives; also kept in `SshConnection.banner`. */
   onBanner?: (text: string) => void;
+  /** Risks worth telling the user about (SHA-1 signatures, no strict kex with chacha20). */
+  onWarning?: (warning: SshWarning) => void;
   /** Receive window of each channel we open, default 8 MiB (bounds what the server may send ahead). */
   channelWindowBytes?: number;
-}
-
-export interface NegotiatedAlgorithms {
-  kex: string;
-  hostKey: string;
-  cipher: string;
-  mac: string;
-  /** Strict key exchange (Terrapin countermeasure) was agreed with the server. */
-  strictKex: boolean;
+  /** The largest data packet we accept on a channel, default 32 KiB. */
+  channelMaxPacket?: number;
 }
 
 export interface SshConnection {
@@ -73,6 +55,7 @@ export interface SshConnection {
   readonly banner: string;
   /** Completed key exchanges: 1 after connecting, +1 per re-key (either side may start one). */
   readonly keyExchanges: number;
+  /** Opens a channel with `name` as subsystem; several may be open at once, each with its own window. */
   openSubsystem(name: string): Promise<SshChannelStream>;
   /** Runs a command (tests and benchmarks use `cat > /dev/null`). */
   exec(command: string): Promise<SshChannelStream>;
@@ -81,271 +64,299 @@ export interface SshConnection {
   onClose(handler: (error?: SshError) => void): void;
 }
 
-const RECEIVE_WINDOW = 8 * 1024 * 1024;
+/** How often the clock is given to the core (re-key by time). */
+const TICK_MS = 30_000;
 
-interface KexServiceInternals {
-  readonly exchanging: boolean;
-  startKeyExchange(initial: boolean): Promise<[SshMessage | null, SshMessage | null]>;
-}
+class Connection implements SshConnection, ChannelHost {
+  private readonly core: SshClientCore;
+  private readonly channels = new Map<number, DriverChannel>();
+  private readonly opening = new Map<number, { resolve(c: DriverChannel): void; reject(e: SshError): void }>();
+  private readonly closeHandlers: ((error?: SshError) => void)[] = [];
+  private servicing = false;
+  private again = false;
+  private watching = false;
+  private lastWrite: Promise<void> = Promise.resolve();
+  private transportEnded = false;
+  private closedByUs = false;
+  private ended = false;
+  private endError: SshError | null = null;
+  private ready: { resolve(): void; reject(e: SshError): void } | null = null;
+  private prompting = 0;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  banner = '';
 
-interface AuthAttempt {
-  method: string;
-}
-
-export async function connectSsh(transport: ByteTransport, options: ConnectOptions): Promise<SshConnection> {
-  // Development switch while the sans-IO core is validated against the whole suite.
-  if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.COURIER_SSH_ENGINE === 'core') {
-    const { connectSsh: connectCore } = await import('./driver.ts');
-    return connectCore(transport, options);
+  constructor(private readonly transport: ByteTransport, private readonly o: ConnectOptions) {
+    this.core = new SshClientCore({
+      username: o.username,
+      where: o.target,
+      ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+      ...(o.auth.key ? { key: { publicKeyBlob: o.auth.key.publicKeyBlob, algorithms: o.auth.key.algorithms } } : {}),
+      ...(o.auth.password !== undefined ? { password: o.auth.password } : {}),
+      keyboardInteractive: !!o.auth.keyboardInteractive,
+      allowSshRsa: o.allowSshRsa ?? false,
+      ...(o.rekeyBytes ? { rekeyBytes: o.rekeyBytes } : {}),
+      ...(o.rekeyIntervalMs ? { rekeyIntervalMs: o.rekeyIntervalMs } : {}),
+      ...(o.channelWindowBytes ? { channelWindowBytes: o.channelWindowBytes } : {}),
+      ...(o.channelMaxPacket ? { channelMaxPacket: o.channelMaxPacket } : {}),
+      now: Date.now(),
+    });
+    transport.onData((chunk) => {
+      this.core.receive(chunk);
+      this.service();
+    });
+    transport.onClose((error) => {
+      this.transportEnded = true;
+      this.core.transportClosed(error);
+      this.service();
+    });
   }
-  const where = options.target;
-  const { config, strictKex } = buildSessionConfig(options.algorithms, options.auth.key?.algorithms ?? []);
-  if (options.rekeyBytes) (config as unknown as { keyRotationThreshold: number }).keyRotationThreshold = options.rekeyBytes;
-  const session = new SshClientSession(config);
-  const stream = new TransportStream(transport);
-  // The library reports each negotiated algorithm only through its trace: "<Label> negotiation: ... => name".
-  const chosen = new Map<string, string>();
-  session.trace = (_level, _id, message) => {
-    const m = /^(\w+) negotiation: .* => (\S+)$/.exec(message);
-    if (m) chosen.set(m[1]!, m[2]!);
-  };
 
-  let closedByUs = false;
-  let closeError: SshError | null = null;
-  const closeHandlers: ((error?: SshError) => void)[] = [];
-  let closeReported = false;
-  const reportClose = () => {
-    if (closeReported) return;
-    closeReported = true;
-    for (const h of closeHandlers) h(closedByUs ? undefined : (closeError ?? undefined));
-  };
-  session.onClosed((e) => {
-    if (!closedByUs && !closeError) closeError = stream.closeError ?? mapSessionClose(e.reason, e.message, e.error, where);
-    reportClose();
-  });
-  const failure = () => (closedByUs ? null : (closeError ?? stream.closeError ?? null));
-
-  // Host key and keyboard-interactive go through the library's authenticating event.
-  let hostKeyInfo: HostKeyInfo | null = null;
-  let hostKeyError: SshError | null = null;
-  let promptError: SshError | null = null;
-  let kbdPrompts = 0;
-  session.onAuthenticating((e: SshAuthenticatingEventArgs) => {
-    if (e.authenticationType === SshAuthenticationType.serverPublicKey) {
-      const kp = e.publicKey;
-      const blob = kp instanceof RecordedKeyPair ? kp.blob : null;
-      if (!blob) {
-        e.authenticationPromise = Promise.reject(new Error('host key bytes unavailable'));
-        return;
-      }
-      hostKeyInfo = describeHostKey(options.target, blob, session.algorithms?.publicKeyAlgorithmName ?? '');
-      e.authenticationPromise = options.hostKeyPolicy.verify(hostKeyInfo).then(
-        () => ({}),
-        (x: unknown) => {
-          hostKeyError = x instanceof SshError ? x : mapSshError(x, where);
-          throw hostKeyError;
-        },
-      );
-    } else if (e.authenticationType === SshAuthenticationType.clientInteractive && e.infoRequest) {
-      const request = e.infoRequest;
-      e.authenticationPromise = (async () => {
-        const prompts = request.prompts ?? [];
-        if (prompts.length > 0) kbdPrompts++;
-        let answers: string[];
-        try {
-          answers = options.auth.keyboardInteractive ? await options.auth.keyboardInteractive(prompts, request.instruction || request.name || '') : prompts.map(() => options.auth.password ?? '');
-        } catch (x) {
-          // The user cancelled (or the UI failed): stop here rather than send empty answers.
-          promptError = new AuthenticationError('auth-cancelled', `sign-in to ${where} was cancelled`, { where, reason: x instanceof Error ? x.message : String(x) });
-          void session.close(SshDisconnectReason.authCancelledByUser);
-          throw promptError;
-        }
-        const response = new AuthenticationInfoResponseMessage();
-        response.responses = answers;
-        e.infoResponse = response;
-        return null;
-      })();
-    }
-  });
-
-  // Watch the auth conversation to say precisely what failed.
-  const attempts: AuthAttempt[] = [];
-  let lastFailure: { methods: string[]; partial: boolean } | null = null;
-  const internals = session as unknown as {
-    sendMessage(m: SshMessage, c?: unknown): Promise<void>;
-    handleMessage(m: SshMessage, c?: unknown): Promise<void>;
-  };
-  const send = internals.sendMessage.bind(session);
-  internals.sendMessage = (m, c) => {
-    if (m instanceof AuthenticationRequestMessage && m.methodName) {
-      attempts.push({ method: m.methodName });
-      // The library omits the language and submethods fields RFC 4256 §3.1 requires.
-      if (m.methodName === 'keyboard-interactive' && !(m instanceof KeyboardInteractiveRequestMessage)) m = KeyboardInteractiveRequestMessage.from(m);
-    }
-    return send(m, c);
-  };
-  const handle = internals.handleMessage.bind(session);
-  let banner = '';
-  internals.handleMessage = async (m, c) => {
-    if (m instanceof UserAuthBannerMessage) {
-      banner += m.text;
-      options.onBanner?.(m.text);
-      return;
-    }
-    if (m instanceof AuthenticationFailureMessage) lastFailure = { methods: m.methodNames ?? [], partial: m.partialSuccess };
-    // SSH_MSG_USERAUTH_PASSWD_CHANGEREQ (RFC 4252 §8): the password is right but expired. The
-    // library does not know the message (it would wait for ever); the user must renew it.
-    if (m instanceof UnimplementedMessage && m.unimplementedMessageType === 60 && attempts[attempts.length - 1]?.method === 'password') {
-      promptError = new AuthenticationError('password-expired', `the password of ${options.username} on ${where} has expired: the server asks for a new one`, { user: options.username, where });
-      void session.close(SshDisconnectReason.authCancelledByUser);
-      return;
-    }
-    // dev-tunnels-ssh 3.12 only re-keys when it starts the exchange itself; a server-initiated
-    // re-key (OpenSSH RekeyLimit, by volume or time) would end the session with "Key exchange
-    // was not started". Answer the server's KEXINIT with ours first, as RFC 4253 §9 wants.
-    if (m instanceof KeyExchangeInitMessage && strictKex.keyExchanges > 0) {
-      const kex = (session as unknown as { kexService?: KexServiceInternals }).kexService;
-      const protocol = (session as unknown as { protocol?: { sendMessage(m: SshMessage, c?: unknown): Promise<boolean> } }).protocol;
-      if (kex && protocol && !kex.exchanging) {
-        const [ours] = await kex.startKeyExchange(false);
-        if (ours) await protocol.sendMessage(ours, c);
-      }
-    }
-    return handle(m, c);
-  };
-
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let promptPending = false;
-  const timeout = new Promise<never>((_, reject) => {
+  /** Resolves once authenticated; rejects with the first failure. */
+  handshake(): Promise<void> {
+    const timeoutMs = this.o.timeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => {
       timer = setTimeout(() => {
-        if (promptPending) return arm();
-        reject(new SshConnectionError('timeout', `no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, { where, seconds: timeoutMs / 1000 }));
+        // Waiting for a person (host key, password prompt) is not the server's delay.
+        if (this.prompting > 0) return arm();
+        this.core.abort(new SshConnectionError('timeout', `no answer from ${this.o.target} within ${Math.round(timeoutMs / 1000)} s`, { where: this.o.target, seconds: timeoutMs / 1000 }));
+        this.service();
       }, timeoutMs);
     };
     arm();
-  });
-
-  const handshake = async () => {
-    await session.connect(stream);
-    promptPending = true;
-    try {
-      const serverOk = await session.authenticateServer();
-      if (!serverOk) throw failure() ?? new SshConnectionError('connection-lost', `${where}: host key not accepted`);
-    } finally {
-      promptPending = false;
-    }
-    await authenticate();
-  };
-
-  const authenticate = async () => {
-    const { key, password } = options.auth;
-    const keyPair = key ? new UserKeyPair(key) : null;
-    const credentials: SshClientCredentials = { username: options.username, publicKeys: keyPair ? [keyPair] : [] };
-    if (password !== undefined) credentials.password = password;
-    let ok = await session.authenticateClient(credentials);
-    // The library tries keyboard-interactive only without other credentials: when the server
-    // still wants it (e.g. PasswordAuthentication no, KbdInteractiveAuthentication yes), go on with it.
-    const failed = lastFailure as { methods: string[]; partial: boolean } | null;
-    if (!ok && failed?.methods.includes('keyboard-interactive') && (password !== undefined || options.auth.keyboardInteractive) && !attempts.some((a) => a.method === 'keyboard-interactive')) {
-      ok = await session.authenticateClient({ username: options.username });
-    }
-    if (!ok) throw authFailure(keyPair);
-  };
-
-  const authFailure = (keyPair: UserKeyPair | null): SshError => {
-    const lost = failure();
-    if (lost) return lost;
-    const failed = lastFailure as { methods: string[]; partial: boolean } | null;
-    const serverMethods = failed?.methods ?? [];
-    const last = attempts[attempts.length - 1]?.method;
-    const details = { user: options.username, where, serverMethods };
-    if (last === 'password' || (last === 'keyboard-interactive' && kbdPrompts > 0)) {
-      return new AuthenticationError('wrong-password', `wrong password for ${options.username} on ${where}`, details);
-    }
-    if (last === 'publickey' && keyPair) {
-      return new AuthenticationError('key-refused', `the server refused this key for ${options.username} — was the public key registered for this user?`, details);
-    }
-    const have = [keyPair ? 'publickey' : '', options.auth.password !== undefined ? 'password' : ''].filter(Boolean);
-    return new AuthenticationError('auth-failed', `${where} accepts ${serverMethods.join(', ') || 'no method'} for ${options.username}; we have ${have.join(', ') || 'no credentials'}`, details);
-  };
-
-  try {
-    await Promise.race([handshake(), timeout]);
-  } catch (e) {
-    const error = (hostKeyError as SshError | null) ?? (promptError as SshError | null) ?? (e instanceof SshError ? e : (failure() ?? mapSshError(e, where)));
-    closedByUs = true;
-    session.dispose();
-    stream.dispose();
-    throw error;
-  } finally {
-    clearTimeout(timer);
+    const done = new Promise<void>((resolve, reject) => (this.ready = { resolve, reject }));
+    this.service();
+    return done.finally(() => clearTimeout(timer));
   }
 
-  const algorithms = negotiated(session, chosen, strictKex.strict);
-  const openChannel = async (request: SubsystemRequestMessage | ExecRequestMessage, what: string): Promise<SshChannelStream> => {
-    let channel: SshChannel;
-    try {
-      const open = new ChannelOpenMessage();
-      open.channelType = 'session';
-      // Our receive window: 1 MiB by default in the library. Through the gateway the round trip
-      // is long, so a larger window keeps downloads flowing (the reader still bounds memory:
-      // the window only re-opens as it consumes).
-      open.maxWindowSize = options.channelWindowBytes ?? RECEIVE_WINDOW;
-      channel = await session.openChannel(open);
-    } catch (e) {
-      throw failure() ?? mapSshError(e, where);
-    }
-    const adapter = new SshChannelAdapter(channel, failure);
-    let accepted: boolean;
-    try {
-      accepted = await channel.request(request);
-    } catch (e) {
-      throw failure() ?? mapSshError(e, where);
-    }
-    if (!accepted) {
-      await adapter.close();
-      throw new SshError('channel-refused', `${where} refused ${what}`, { where, what });
-    }
-    return adapter;
-  };
+  // ---- moving bytes and events ----
 
-  return {
-    hostKey: hostKeyInfo!,
-    algorithms,
-    serverVersion: session.remoteVersion?.toString() ?? '',
-    banner,
-    get keyExchanges() {
-      return strictKex.keyExchanges;
-    },
-    openSubsystem: (name) => openChannel(new SubsystemRequestMessage(name), `the ${name} subsystem`),
-    exec: (command) => openChannel(new ExecRequestMessage(command), `the command ${command}`),
-    async close() {
-      if (closedByUs) return;
-      closedByUs = true;
-      try {
-        await session.close(SshDisconnectReason.byApplication, 'bye');
-      } catch {
-        // Already broken: nothing more to say to the peer.
+  private service(): void {
+    if (this.servicing) {
+      this.again = true;
+      return;
+    }
+    this.servicing = true;
+    try {
+      do {
+        this.again = false;
+        for (let e = this.core.nextEvent(); e; e = this.core.nextEvent()) this.onEvent(e);
+        this.flush();
+        this.watchCrypto();
+      } while (this.again);
+    } finally {
+      this.servicing = false;
+    }
+  }
+
+  private flush(): void {
+    for (let out = this.core.takeOutput(); out; out = this.core.takeOutput()) {
+      if (this.transportEnded) continue;
+      this.lastWrite = this.transport.write(out).catch(() => undefined);
+    }
+    if (this.ended && !this.transportEnded) {
+      this.transportEnded = true;
+      void this.lastWrite.then(() => this.transport.close());
+    }
+  }
+
+  /** Asynchronous crypto (WebCrypto) in flight: continue when it is done. */
+  private watchCrypto(): void {
+    if (this.watching) return;
+    const pending = this.core.pending();
+    if (!pending) return;
+    this.watching = true;
+    void pending.then(() => {
+      this.watching = false;
+      this.core.pump();
+      this.service();
+    });
+  }
+
+  private onEvent(e: SshEvent): void {
+    switch (e.type) {
+      case 'host-key':
+        return this.ask(
+          this.o.hostKeyPolicy.verify(e.key),
+          () => this.core.answerHostKey(null),
+          (x) => this.core.answerHostKey(x instanceof SshError ? x : new SshError('host-key-rejected', `the host key of ${this.o.target} could not be checked: ${String(x)}`, { host: this.o.target })),
+        );
+      case 'sign': {
+        const key = this.o.auth.key!;
+        void key.sign(e.algorithm, e.data).then(
+          (sig) => (this.core.answerSignature(e.id, sig), this.service()),
+          (x: unknown) => (this.core.answerSignature(e.id, x instanceof Error ? x : new Error(String(x))), this.service()),
+        );
+        return;
       }
-      session.dispose();
-      stream.dispose();
-      reportClose();
-    },
-    onClose(handler) {
-      if (closeReported) handler(closedByUs ? undefined : (closeError ?? undefined));
-      else closeHandlers.push(handler);
-    },
-  };
+      case 'prompt': {
+        const handler = this.o.auth.keyboardInteractive!;
+        return this.ask(
+          handler(e.prompts, e.instruction || e.name),
+          (answers) => this.core.answerPrompt(e.id, answers),
+          () => this.core.answerPrompt(e.id, null),
+        );
+      }
+      case 'banner':
+        this.banner += e.text;
+        this.o.onBanner?.(e.text);
+        return;
+      case 'warning':
+        this.o.onWarning?.(e.warning);
+        return;
+      case 'authenticated':
+        this.ticker = setInterval(() => (this.core.tick(Date.now()), this.service()), TICK_MS);
+        (this.ticker as unknown as { unref?: () => void }).unref?.();
+        this.ready?.resolve();
+        this.ready = null;
+        return;
+      case 'kex-done':
+        return;
+      case 'channel-open': {
+        const channel = new DriverChannel(e.channel, this);
+        this.channels.set(e.channel, channel);
+        this.opening.get(e.channel)?.resolve(channel);
+        this.opening.delete(e.channel);
+        return;
+      }
+      case 'channel-refused':
+        this.opening.get(e.channel)?.reject(e.error);
+        this.opening.delete(e.channel);
+        return;
+      case 'channel-data':
+        return this.channels.get(e.channel)?.data(e.data);
+      case 'channel-eof':
+        return this.channels.get(e.channel)?.endOfData();
+      case 'channel-writable':
+        return this.channels.get(e.channel)?.writable();
+      case 'exit-status': {
+        const c = this.channels.get(e.channel);
+        if (c) c.exitStatus = e.status;
+        return;
+      }
+      case 'channel-closed': {
+        const error = this.core.closed && !this.closedByUs ? this.core.error : null;
+        this.channels.get(e.channel)?.closed(error);
+        this.channels.delete(e.channel);
+        const opening = this.opening.get(e.channel);
+        this.opening.delete(e.channel);
+        opening?.reject(error ?? new SshError('channel-refused', `${this.o.target} closed the channel while it was being opened`, { where: this.o.target }));
+        return;
+      }
+      case 'closed':
+        return this.onClosed(e.error);
+    }
+  }
+
+  /** Waits for a person or a policy; the handshake clock stops meanwhile. */
+  private ask<T>(question: Promise<T>, yes: (answer: T) => void, no: (e: unknown) => void): void {
+    this.prompting++;
+    void question.then(
+      (answer) => {
+        this.prompting--;
+        yes(answer);
+        this.service();
+      },
+      (x: unknown) => {
+        this.prompting--;
+        no(x);
+        this.service();
+      },
+    );
+  }
+
+  private onClosed(error: SshError | null): void {
+    this.ended = true;
+    this.endError = error;
+    if (this.ticker) clearInterval(this.ticker);
+    const failure = error ?? new SshConnectionError('connection-lost', `the connection to ${this.o.target} is closed`, { where: this.o.target });
+    this.ready?.reject(failure);
+    this.ready = null;
+    for (const [id, waiter] of this.opening) {
+      waiter.reject(failure);
+      this.opening.delete(id);
+    }
+    for (const c of this.channels.values()) c.closed(error);
+    this.channels.clear();
+    for (const h of this.closeHandlers) h(this.closedByUs ? undefined : (error ?? undefined));
+  }
+
+  // ---- ChannelHost ----
+
+  write(channel: number, data: Uint8Array): number {
+    const n = this.core.write(channel, data);
+    this.service();
+    return n;
+  }
+
+  consumed(channel: number, n: number): void {
+    this.core.consumed(channel, n);
+    this.service();
+  }
+
+  closeChannel(channel: number): void {
+    this.core.closeChannel(channel);
+    this.service();
+  }
+
+  drained(): Promise<void> {
+    return this.lastWrite;
+  }
+
+  failure(): SshError | null {
+    return this.closedByUs ? null : this.core.error;
+  }
+
+  // ---- SshConnection ----
+
+  get hostKey(): HostKeyInfo {
+    return this.core.hostKey!;
+  }
+
+  get algorithms(): NegotiatedAlgorithms {
+    return this.core.algorithms!;
+  }
+
+  get serverVersion(): string {
+    return this.core.serverVersion;
+  }
+
+  get keyExchanges(): number {
+    return this.core.keyExchanges;
+  }
+
+  openSubsystem(name: string): Promise<SshChannelStream> {
+    return this.openChannel({ type: 'subsystem', name });
+  }
+
+  exec(command: string): Promise<SshChannelStream> {
+    return this.openChannel({ type: 'exec', command });
+  }
+
+  private openChannel(request: Parameters<SshClientCore['openChannel']>[0]): Promise<SshChannelStream> {
+    if (this.ended) return Promise.reject(this.endError ?? new SshConnectionError('connection-lost', `the connection to ${this.o.target} is closed`, { where: this.o.target }));
+    const id = this.core.openChannel(request);
+    const opened = new Promise<DriverChannel>((resolve, reject) => this.opening.set(id, { resolve, reject }));
+    this.service();
+    return opened;
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.closedByUs = true;
+    this.core.disconnect('bye');
+    this.service();
+    await this.lastWrite;
+  }
+
+  onClose(handler: (error?: SshError) => void): void {
+    if (this.ended) handler(this.closedByUs ? undefined : (this.endError ?? undefined));
+    else this.closeHandlers.push(handler);
+  }
 }
 
-function negotiated(session: SshClientSession, chosen: Map<string, string>, strict: boolean): NegotiatedAlgorithms {
-  return {
-    kex: chosen.get('KeyExchange') ?? '',
-    hostKey: session.algorithms?.publicKeyAlgorithmName ?? chosen.get('PublicKey') ?? '',
-    cipher: chosen.get('ClientEncryption') ?? '',
-    mac: chosen.get('ClientHmac') ?? '',
-    strictKex: strict,
-  };
+export async function connectSsh(transport: ByteTransport, options: ConnectOptions): Promise<SshConnection> {
+  const connection = new Connection(transport, options);
+  await connection.handshake();
+  return connection;
 }

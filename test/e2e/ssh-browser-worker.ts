@@ -1,7 +1,6 @@
 // Test-only worker for the Chromium SSH tests and bench: core/ssh over the gateway's WebSocket
-// relay, bundled by Vite with the app's own SSH shims (vite.config.ts + ssh-shims.ts).
+// relay, bundled by Vite like the app's session worker.
 /// <reference lib="webworker" />
-import '../../web/src/workers/ssh-shims.ts';
 import { connectWebSocket } from '../../core/ssh/transport-websocket.ts';
 import { connectSsh, type SshConnection } from '../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy } from '../../core/ssh/host-key-policy.ts';

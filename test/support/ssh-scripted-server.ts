@@ -51,8 +51,8 @@ export interface ScriptedServerOptions {
 export class ScriptedServer {
   readonly encoder = new PacketEncoder();
   readonly decoder = new PacketDecoder();
-  readonly hostKey = ed25519.keygen();
-  readonly hostKeyBlob: Uint8Array;
+  hostKey = ed25519.keygen();
+  hostKeyBlob: Uint8Array;
   private versionDone = false;
   private pendingVersion = new Uint8Array(0);
   private output: Uint8Array[] = [];
@@ -124,6 +124,12 @@ export class ScriptedServer {
   /** Sends any payload now (fuzzing, unexpected messages). */
   send(payload: Uint8Array): void {
     this.encoder.enqueue(payload);
+  }
+
+  /** A new host key for the exchanges to come (a re-key must not present one). */
+  replaceHostKey(): void {
+    this.hostKey = ed25519.keygen();
+    this.hostKeyBlob = new SshWriter().string('ssh-ed25519').string(this.hostKey.publicKey).bytes().slice();
   }
 
   /** Starts a re-key from the server side (OpenSSH RekeyLimit). */

@@ -189,6 +189,22 @@ for (const cipher of ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com',
   });
 }
 
+test('a re-key must present the host key the first key exchange presented', async () => {
+  const same = corePair({ key: ed });
+  await same.pump();
+  same.server.rekey();
+  await same.pump();
+  assert.equal(same.client.keyExchanges, 2);
+  assert.equal(same.closed(), null);
+  const other = corePair({ key: ed });
+  await other.pump();
+  other.server.replaceHostKey();
+  other.server.rekey();
+  await other.pump().catch(() => undefined);
+  assert.equal(other.closed()?.error?.code, 'protocol-error');
+  assert.match(other.closed()!.error!.message, /different host key during re-key/);
+});
+
 test('the first failure is kept: no common cipher, then the server hangs up', async () => {
   const p = corePair({ key: ed, server: { ciphers: ['aes128-cbc'] } });
   await p.pump();

@@ -82,11 +82,15 @@ async function scripted(script: Buffer[], run: (port: number) => Promise<void>):
 const attempt = async (port: number) =>
   connectSsh(await connectTcp({ host: '127.0.0.1', port }), { target: 'scripted', username: 'x', auth: {}, hostKeyPolicy: { verify: async () => {} }, timeoutMs: 2000 });
 
-test('our KEXINIT offers kex-strict-c and nothing Terrapin-affected', async () => {
+test('our KEXINIT offers kex-strict-c (and ext-info-c), chacha20-poly1305 only with it, no CBC, no SHA-1 or MD5 MAC', async () => {
   const seen = await scripted([], (port) => assert.rejects(attempt(port)));
   const [kex, , c2s, s2c, mac1, mac2] = seen.clientLists;
   assert.ok(kex!.split(',').includes('kex-strict-c-v00@openssh.com'), kex);
-  for (const list of [c2s!, s2c!]) assert.doesNotMatch(list, /chacha20|cbc/);
+  assert.ok(kex!.split(',').includes('ext-info-c'), kex);
+  for (const list of [c2s!, s2c!]) {
+    assert.doesNotMatch(list, /cbc/);
+    assert.ok(list.split(',').includes('chacha20-poly1305@openssh.com'), list);
+  }
   for (const list of [mac1!, mac2!]) assert.doesNotMatch(list, /sha1|md5/);
 });
 

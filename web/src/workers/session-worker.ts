@@ -2,7 +2,6 @@
 // The session worker: one SSH connection through the gateway relay, its SFTP session, and the
 // transfers on it (session-connection, -files, -downloads, -deliveries). The UI thread only sends
 // requests and draws what comes back.
-import './ssh-shims.ts';
 import { answer, log, post } from './session-channel.ts';
 import { connect, disconnect } from './session-connection.ts';
 import { cancel, deliver, retry, stopAll } from './session-deliveries.ts';
