@@ -1,6 +1,6 @@
 // The interop suite against tinysshd (inetd style, OpenSSH's sftp-server as its subsystem). tinysshd
-// offers only chacha20-poly1305@openssh.com, which we do not implement yet (issue 9.3): every case
-// is a todo until then. Refused for want of a common cipher, we must say so every time (issue 9.6).
+// offers only chacha20-poly1305@openssh.com (issue 9.3). Refused for want of a common cipher, we
+// must say so every time (issue 9.6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SshError } from '../../core/ssh/errors.ts';
@@ -16,14 +16,13 @@ interopSuite({
   title: 'tinysshd (inetd style) + OpenSSH sftp-server',
   set, server: 'tinysshd',
   folder: '',
-  logins: { ed25519: 'issue 9.3: tinysshd offers only chacha20-poly1305@openssh.com; we do not implement it' },
+  logins: { ed25519: true },
   transferLogin: 'ed25519',
 });
 
-const NAMES_CIPHER = 'issue 9.6: the negotiation error races the transport close; some runs say only "closed the connection"';
 const AES_ONLY = ['aes128-ctr', 'aes256-gcm@openssh.com'];
 
-test('core: a client offering only AES is refused naming chacha20-poly1305, in each of 10 connections', { todo: NAMES_CIPHER }, async () => {
+test('core: a client offering only AES is refused naming chacha20-poly1305, in each of 10 connections', async () => {
   const server = await set.server('tinysshd');
   const messages: string[] = [];
   for (let i = 0; i < 10; i++) {
@@ -37,7 +36,7 @@ test('core: a client offering only AES is refused naming chacha20-poly1305, in e
   assert.deepEqual(vague, [], `${vague.length} of 10 did not name the cipher:\n${messages.join('\n')}`);
 });
 
-test('cli: `--cipher aes128-ctr` is refused naming chacha20-poly1305', { todo: NAMES_CIPHER }, async () => {
+test('cli: `--cipher aes128-ctr` is refused naming chacha20-poly1305', async () => {
   const r = await courier(['ls', ...connectionArgs(await set.server('tinysshd'), set.keys(), 'ed25519'), '--cipher', 'aes128-ctr']);
   assert.equal(r.status, 6, r.stderr);
   assert.match(r.stderr, /no common cipher.*chacha20-poly1305@openssh\.com/);

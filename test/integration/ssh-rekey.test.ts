@@ -42,3 +42,40 @@ for (const [ciphers, clientRekey] of [[undefined, true], ['aes128-ctr,aes256-ctr
     }
   });
 }
+
+test('1.1 GiB each way through cat, across the server\'s re-keys (RekeyLimit 256M) and ours (the 1 GiB default)', { timeout: 600_000 }, async () => {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const sshd = await startSshd({ authorizedKeys: [key.authorizedKey], rekeyLimit: '256M' });
+  try {
+    const conn = await connectTo(sshd, { auth: { key } });
+    const channel = await conn.exec('cat');
+    const block = randomBytes(256 * 1024);
+    const total = 4506 * block.length; // 1.1 GiB
+    const sent = createHash('sha1');
+    const writer = (async () => {
+      for (let o = 0; o < total; o += block.length) {
+        // Each block differs (its number in front), so a lost or repeated block shows.
+        block.writeUInt32BE(o / block.length, 0);
+        const chunk = new Uint8Array(block);
+        sent.update(chunk);
+        await channel.write(chunk);
+      }
+    })();
+    const got = createHash('sha1');
+    let received = 0;
+    while (received < total) {
+      const chunk = await channel.read();
+      assert.ok(chunk, `channel ended early at ${received}`);
+      got.update(chunk);
+      received += chunk.length;
+    }
+    await writer;
+    assert.equal(received, total);
+    assert.equal(got.digest('hex'), sent.digest('hex'));
+    assert.ok(conn.keyExchanges >= 5, `key exchanges: ${conn.keyExchanges}`);
+    await channel.close();
+    await conn.close();
+  } finally {
+    await sshd.stop();
+  }
+});
