@@ -14,6 +14,28 @@ export interface PublicKeyParse {
   errors: string[];
 }
 
+/**
+ * An RFC 4716 block (`Comment:` and other headers, continuation lines ending in `\\`, then the
+ * base64 key blob) as the one-line OpenSSH form `type base64`, the type read from the blob itself.
+ * ssh2's own RFC 4716 reader refuses Ed25519 and ECDSA keys, so the block is never handed to it.
+ */
+function rfc4716AsOpenSshLine(block: string): string | null {
+  const lines = block.split(/\r?\n/).slice(1, -1);
+  const body: string[] = [];
+  let continued = false;
+  for (const line of lines) {
+    const header: boolean = continued || /^[\x21-\x39\x3b-\x7e]{1,64}:/.test(line);
+    continued = header && line.endsWith('\\');
+    if (!header) body.push(line.trim());
+  }
+  const blob = Buffer.from(body.join(''), 'base64');
+  if (blob.length < 4) return null;
+  const typeLength = blob.readUInt32BE(0);
+  if (typeLength < 1 || typeLength > 64 || 4 + typeLength > blob.length) return null;
+  const type = blob.subarray(4, 4 + typeLength).toString('latin1');
+  return /^[a-z0-9@.-]+$/.test(type) ? `${type} ${blob.toString('base64')}` : null;
+}
+
 /** Parses every public key in a text; private keys are refused (they never belong here). */
 export function parsePublicKeys(text: string): PublicKeyParse {
   const keys: ParsedKey[] = [];
@@ -26,7 +48,11 @@ export function parsePublicKeys(text: string): PublicKeyParse {
     else if (parsed.isPrivateKey()) errors.push('a private key is not accepted here');
     else keys.push(parsed);
   };
-  for (const block of text.match(RFC4716_BLOCK) ?? []) add(block);
+  for (const block of text.match(RFC4716_BLOCK) ?? []) {
+    const line = rfc4716AsOpenSshLine(block);
+    if (line) add(line);
+    else errors.push('an SSH2 PUBLIC KEY block without a readable key');
+  }
   const rest = text.replace(RFC4716_BLOCK, '');
   for (const line of rest.split(/\r?\n/)) {
     const trimmed = line.trim();

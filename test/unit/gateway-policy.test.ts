@@ -318,3 +318,21 @@ test('demo authorized keys: PuTTYgen .asc (LF and CRLF), OpenSSH lines with opti
   assert.match(parsePublicKeys(readFileSync(ppk, 'utf8')).errors[0] ?? '', /private key/);
   assert.equal(parsePublicKeys('ssh-ed25519 AAAAnotbase64key').keys.length, 0);
 });
+
+// Failed before the fix: ssh2's RFC 4716 reader refused Ed25519 ("Malformed RFC4716 public key"),
+// so an Ed25519 .asc registered with npm run demo:authorize could never log in.
+test('demo authorized keys: PuTTYgen .asc of Ed25519 and ECDSA keys, with a wrapped header line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'courier-keys-'));
+  for (const [type, bits] of [['ed25519', ''], ['ecdsa', '256'], ['ecdsa', '384']] as const) {
+    const ppk = join(dir, `${type}${bits}.ppk`);
+    execFileSync('puttygen', ['-t', type, ...(bits ? ['-b', bits] : []), '-C', `a comment long enough ${'x'.repeat(80)}`, '-o', ppk, '--new-passphrase', '/dev/null', '-q']);
+    // puttygen cannot write to a pipe: through files, as a user saves them.
+    execFileSync('puttygen', [ppk, '-O', 'public', '-o', `${ppk}.asc`]);
+    execFileSync('puttygen', [ppk, '-O', 'public-openssh', '-o', `${ppk}.pub`]);
+    const asc = readFileSync(`${ppk}.asc`, 'utf8');
+    const openssh = readFileSync(`${ppk}.pub`, 'utf8').trim();
+    const parsed = parsePublicKeys(asc);
+    assert.deepEqual([parsed.keys.length, parsed.errors], [1, []], `${type}${bits}: ${asc}`);
+    assert.ok(parsed.keys[0]!.getPublicSSH().equals(parsePublicKeys(openssh).keys[0]!.getPublicSSH()), `${type}${bits}: the same key as the OpenSSH line`);
+  }
+});
