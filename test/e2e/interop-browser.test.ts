@@ -72,6 +72,8 @@ describe('Chromium delivers into ProFTPD, Dropbear and asyncssh through the gate
     await page.click('[data-testid="keys-import"]');
     await page.waitForSelector(`[data-testid="keys-stored-row"][data-fingerprint="${keyFingerprint.rsa}"]`);
     await page.setInputFiles('[data-testid="keys-import-file"]', keys.ed25519File);
+    // An unencrypted key file is kept unprotected only after the explicit warning.
+    await page.check('[data-testid="keys-import-allow-empty"]');
     await page.click('[data-testid="keys-import"]');
     await page.waitForSelector(`[data-testid="keys-stored-row"][data-fingerprint="${keyFingerprint.ed25519}"]`);
     await page.goto(`${app.url}#/deliver`);
@@ -94,6 +96,8 @@ describe('Chromium delivers into ProFTPD, Dropbear and asyncssh through the gate
       const prefix = keyFingerprint[how].slice(0, 20);
       const value = await page.$$eval('[data-testid="login-key"] option', (os, p) => os.find((o) => o.textContent?.includes(p))?.getAttribute('value') ?? '', prefix);
       await page.selectOption('[data-testid="login-key"]', value);
+      // The RSA key is kept locked with its file's passphrase: asked at each new session.
+      if (how === 'rsa') await page.fill('[data-testid="login-key-pass"]', KEY_PASSPHRASE);
     }
     await page.click('[data-testid="connect"]');
     await page.waitForSelector('[data-testid="session-bar"], [data-testid="connect-error"]', { timeout: 30_000 });
