@@ -49,16 +49,27 @@ export async function drainAfter(failure: unknown, drain: Promise<void>, session
 /** Races waits against the signal, so a cancel is noticed even while nothing else moves. */
 export function abortWaiter(signal: AbortSignal | undefined): { race<T>(p: Promise<T>): Promise<T>; dispose(): void } {
   if (!signal) return { race: (p) => p, dispose: () => undefined };
-  let onAbort = (): void => undefined;
-  const aborted = new Promise<never>((_, fail) => {
-    onAbort = () => fail(cancelledError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
+  // Each race listens for the abort only until its own promise settles. (Promise.race against one
+  // long-lived "aborted" promise adds a reaction to it per call, and each reaction keeps its result
+  // — a chunk of the file — reachable until the transfer ends: Firefox held a whole 1 GiB download.)
   return {
-    race: (p) => Promise.race([p, aborted]),
-    dispose: () => signal.removeEventListener('abort', onAbort),
+    race: <T>(p: Promise<T>) =>
+      new Promise<T>((ok, fail) => {
+        if (signal.aborted) return fail(cancelledError(signal));
+        const onAbort = () => fail(cancelledError(signal));
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.then(
+          (v) => {
+            signal.removeEventListener('abort', onAbort);
+            ok(v);
+          },
+          (e: unknown) => {
+            signal.removeEventListener('abort', onAbort);
+            fail(e);
+          },
+        );
+      }),
+    dispose: () => undefined,
   };
 }
 
