@@ -42,6 +42,8 @@ function firefoxPrefs(downloads: string): Record<string, unknown> {
     'network.connectivity-service.enabled': false,
     'datareporting.healthreport.uploadEnabled': false,
     'toolkit.telemetry.enabled': false,
+    'browser.safebrowsing.downloads.enabled': false,
+    'browser.safebrowsing.downloads.remote.enabled': false,
   };
 }
 
@@ -50,10 +52,13 @@ export async function launchBrowser(kind: BrowserKind): Promise<LaunchedBrowser>
   const executablePath = kind === 'firefox' ? FIREFOX_PATH : CHROMIUM_PATH;
   if (!existsSync(executablePath)) throw new Error(`Debian package "${kind === 'firefox' ? 'firefox-esr' : 'chromium'}" is missing: run npm test as root (scripts/system-deps.mjs installs it)`);
   const downloads = mkdtempSync(join(tmpdir(), `courier-${kind}-downloads-`));
+  // No network monitoring by the driver: over BiDi it makes Firefox keep every response body it
+  // streams (a 768 MiB download grew the parent process by 777 MiB; without it, by 17 MiB), and over
+  // CDP it reports every WebSocket frame (shared/docs/measurements.md): artefacts no user has.
   const browser = kind === 'firefox'
-    ? await puppeteer.launch({ browser: 'firefox', executablePath, headless: true, extraPrefsFirefox: firefoxPrefs(downloads), protocolTimeout: 300_000 })
+    ? await puppeteer.launch({ browser: 'firefox', executablePath, headless: true, extraPrefsFirefox: firefoxPrefs(downloads), protocolTimeout: 300_000, networkEnabled: false })
     : await puppeteer.launch({
-        browser: 'chrome', executablePath, headless: true, protocolTimeout: 300_000,
+        browser: 'chrome', executablePath, headless: true, protocolTimeout: 300_000, networkEnabled: false,
         args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
         downloadBehavior: { policy: 'allow', downloadPath: downloads },
       });
