@@ -7,10 +7,8 @@
 export interface DownloadRegistration {
   type: 'courier-download';
   id: string;
-  /** File name offered to the browser's download manager. */
+  /** File name offered to the browser's download manager (already made safe for the local disk). */
   name: string;
-  /** Announced size: sent as Content-Length, so the browser shows progress and refuses a short file. */
-  size?: number;
 }
 
 /** Page → service worker while downloads run: keeps a service worker that streams from being stopped as idle. */
@@ -33,6 +31,11 @@ export type StreamDemand =
 
 /** Session worker → service worker. */
 export type StreamSupply =
+  /**
+   * The size the server announced when the file was opened, before any byte: the response is sent
+   * with it as Content-Length, so the browser shows progress and refuses a file that ends short.
+   */
+  | { type: 'size'; size?: number }
   | { type: 'chunk'; data: ArrayBuffer }
   | { type: 'end' }
   /** The download failed: the browser's download is marked failed, no file is left complete. */

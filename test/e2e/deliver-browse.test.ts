@@ -141,6 +141,26 @@ for (const kind of BROWSER_KINDS) {
       assert.ok(!existsSync(join(incoming, '.onvolledig.dat.courier-part')));
     });
 
+    test('honest outcomes: a pair stopped by its local .hash is failed with the reason, not on the server, and not retried', async () => {
+      const goed = local('goed.csv', 500);
+      const fout = local('fout.csv', 600);
+      writeFileSync(`${fout}.hash`, sha1sum(goed)); // the .hash of another file
+      await startDelivery(page, [goed, fout, `${fout}.hash`]);
+      await waitForRunEnd(page);
+      assert.deepEqual(await queueStates(page), [['goed.csv', 'delivered'], ['fout.csv', 'failed']]);
+      const failed = '[data-testid="queue-row"][data-name="fout.csv"]';
+      assert.equal(await page.$eval(`${failed} [data-testid="queue-error"]`, (e) => e.getAttribute('data-code')), 'local-sidecar-mismatch');
+      assert.equal(await page.$(`${failed} [data-testid="queue-retry"]`), null, 'a retry cannot help: none is offered');
+      assert.ok(!existsSync(join(incoming, 'fout.csv')) && !existsSync(join(incoming, 'fout.csv.hash')), 'nothing of it was sent');
+      const receiptRow = '[data-testid="receipt-row"][data-name="fout.csv"]';
+      assert.equal(await page.$eval(receiptRow, (e) => e.getAttribute('data-status')), 'failed');
+      assert.equal(await text(page, `${receiptRow} [data-testid="receipt-remote"]`), '—', 'not listed as on the server');
+      assert.match(await text(page, '[data-testid="receipt-row"][data-name="goed.csv"] [data-testid="receipt-remote"]'), /\/incoming\/goed\.csv/);
+      const counts = kind === 'firefox' ? 'Terminé : 1 livré, 0 ignoré, 1 en échec, 0 annulé.' : 'Klaar: 1 afgeleverd, 0 overgeslagen, 1 mislukt, 0 geannuleerd.';
+      assert.equal(await text(page, '[data-testid="queue-summary"]'), counts, 'the summary counts each kind');
+      assert.equal(await text(page, '[data-testid="receipt-counts"]'), counts);
+    });
+
     test('existing files: "do this for all" asks once for the whole delivery; keep both gives new names', async () => {
       const a = local('a.csv', 100);
       const c = local('c.csv', 200);
@@ -158,6 +178,13 @@ for (const kind of BROWSER_KINDS) {
       assert.equal(sha1sum(join(incoming, 'a (2).csv')), sha1sum(a));
       assert.equal(sha1sum(join(incoming, 'c (2).csv')), sha1sum(c));
       assert.ok(existsSync(join(incoming, 'c (2).csv.hash')));
+      // a.csv and "a (2).csv" are both taken: one question, and keep both finds "a (3).csv" itself.
+      await startDelivery(page, [a]);
+      await page.waitForSelector('[data-testid="existing-dialog"][open]');
+      await page.locator('[data-testid="existing-keep-both"]').click();
+      await waitForRunEnd(page, 20_000);
+      assert.equal(await page.$('[data-testid="existing-dialog"][open]'), null, 'not asked again for "a (2).csv"');
+      assert.equal(sha1sum(join(incoming, 'a (3).csv')), sha1sum(a));
     });
   });
 }

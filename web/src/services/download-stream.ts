@@ -37,12 +37,12 @@ function holdServiceWorker(sw: ServiceWorker): () => void {
 }
 
 /** A download to stream through the service worker; null when none is active (first visit offline, private mode). */
-export async function streamThroughServiceWorker(name: string, size: number | undefined): Promise<StreamedDownload | null> {
+export async function streamThroughServiceWorker(name: string): Promise<StreamedDownload | null> {
   const sw = await activeServiceWorker();
   if (!sw) return null;
   const feed = new MessageChannel();
   const answer = new MessageChannel();
-  const registration: DownloadRegistration = { type: 'courier-download', id: crypto.randomUUID(), name, ...(size !== undefined ? { size } : {}) };
+  const registration: DownloadRegistration = { type: 'courier-download', id: crypto.randomUUID(), name };
   const registered = new Promise<DownloadRegistered | null>((ok) => {
     const timer = setTimeout(() => ok(null), 5000);
     answer.port1.onmessage = (e: MessageEvent<DownloadRegistered>) => {

@@ -3,6 +3,7 @@
 // with neither). Each reports bytes of total as it goes and can be cancelled.
 import { downloadFile, type ByteSink } from '../../../core/sftp/download.ts';
 import { SftpError } from '../../../core/sftp/errors.ts';
+import { escapeControls } from '../../../core/text/control-chars.ts';
 import type { StreamDemand, StreamSupply } from '../../../sw/download-protocol.ts';
 import { log, post } from './session-channel.ts';
 import { current } from './session-connection.ts';
@@ -11,10 +12,16 @@ import type { DownloadSink, DownloadView, SessionReplyValue } from './session-pr
 
 const running = new Map<string, AbortController>();
 
-/** A sink feeding the service worker's download response; waits for its credit before each chunk. */
-function streamSink(port: MessagePort, ctl: AbortController): { sink: ByteSink; end(): void; fail(err: unknown): void } {
+/**
+ * A sink feeding the service worker's download response; waits for its credit before each chunk.
+ * The last chunk is held back until the download proved complete: a server that sends more or less
+ * than it announced is refused before the browser has all the bytes it was told to expect, so its
+ * download fails instead of looking complete.
+ */
+function streamSink(port: MessagePort, ctl: AbortController): { sink: (chunk: Uint8Array) => Promise<void>; announce(size: number | undefined): void; end(): Promise<void>; fail(err: unknown): void } {
   let credit = 0;
   let wake: (() => void) | null = null;
+  let held: Uint8Array | null = null;
   const wakeUp = () => {
     const w = wake;
     wake = null;
@@ -26,19 +33,26 @@ function streamSink(port: MessagePort, ctl: AbortController): { sink: ByteSink; 
     wakeUp();
   };
   const send = (m: StreamSupply, transfer: Transferable[] = []) => port.postMessage(m, transfer);
+  const give = async (chunk: Uint8Array) => {
+    while (credit === 0 && !ctl.signal.aborted) await new Promise<void>((ok) => (wake = ok));
+    if (ctl.signal.aborted) throw new SftpError('cancelled');
+    credit--;
+    send({ type: 'chunk', data: chunk.buffer as ArrayBuffer }, [chunk.buffer]);
+  };
   return {
-    sink: async (chunk: Uint8Array) => {
-      while (credit === 0 && !ctl.signal.aborted) await new Promise<void>((ok) => (wake = ok));
-      if (ctl.signal.aborted) throw new SftpError('cancelled');
-      credit--;
-      const copy = chunk.slice();
-      send({ type: 'chunk', data: copy.buffer }, [copy.buffer]);
+    sink: async (chunk) => {
+      if (held) await give(held);
+      held = chunk.slice();
     },
-    end: () => {
+    announce: (size) => send({ type: 'size', ...(size !== undefined ? { size } : {}) }),
+    end: async () => {
+      if (held) await give(held);
+      held = null;
       send({ type: 'end' });
       port.close();
     },
     fail: (err) => {
+      held = null;
       send({ type: 'error', code: toWireError(err).code });
       port.close();
     },
@@ -59,7 +73,7 @@ function fileSink(writable: FileSystemWritableFileStream, count: (n: number) => 
 export async function download(downloadId: string, path: string, size: number | undefined, target: DownloadSink): Promise<SessionReplyValue> {
   const ctl = new AbortController();
   running.set(downloadId, ctl);
-  const view: DownloadView = { downloadId, path, name: path.slice(path.lastIndexOf('/') + 1), bytes: 0, state: 'running', startedAt: Date.now(), ...(size !== undefined ? { total: size } : {}) };
+  const view: DownloadView = { downloadId, path: escapeControls(path), name: escapeControls(path.slice(path.lastIndexOf('/') + 1)), bytes: 0, state: 'running', startedAt: Date.now(), ...(size !== undefined ? { total: size } : {}) };
   let lastPost = 0;
   const report = (force = false) => {
     const now = performance.now();
@@ -79,9 +93,8 @@ export async function download(downloadId: string, path: string, size: number | 
     let sink: ByteSink;
     if (target.kind === 'file') sink = fileSink(await target.handle.createWritable(), count);
     else if (stream) {
-      const feed = stream.sink as (c: Uint8Array) => Promise<void>;
       sink = async (chunk) => {
-        await feed(chunk);
+        await stream.sink(chunk);
         count(chunk.byteLength);
       };
     } else {
@@ -90,8 +103,17 @@ export async function download(downloadId: string, path: string, size: number | 
         count(chunk.byteLength);
       };
     }
-    await downloadFile(sftp, path, sink, { signal: ctl.signal });
-    stream?.end();
+    await downloadFile(sftp, path, sink, {
+      signal: ctl.signal,
+      // The server's own announcement bounds the download (core stops at it) and is the total shown.
+      onSize: (announced) => {
+        if (announced !== undefined) view.total = announced;
+        else delete view.total;
+        stream?.announce(announced);
+        report(true);
+      },
+    });
+    await stream?.end();
     view.state = 'done';
     log.info(`downloaded ${path} (${view.bytes} bytes)`);
     return target.kind === 'memory' ? { bytes: view.bytes, blob: new Blob(parts as Uint8Array<ArrayBuffer>[]) } : { bytes: view.bytes };

@@ -1,6 +1,7 @@
 // The file list of one server folder: folders first, then data files with their .hash state,
 // orphaned .hash files, and unfinished uploads of ours; sortable by name, size and date.
 import { useState } from 'preact/hooks';
+import { escapeControls as shown } from '../../../../core/text/control-chars.ts';
 import { formatBytes, formatDateTime, language, t } from '../../i18n/index.ts';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
 import type { ListingRow } from './pair-listing.ts';
@@ -24,7 +25,7 @@ function compare(a: RemoteEntry, b: RemoteEntry, key: SortKey, up: boolean): num
 }
 
 function SidecarState({ row, required }: { row: ListingRow; required: boolean }) {
-  if (row.kind === 'file' && row.sidecar) return <span class="ok pair-state" title={row.sidecar.name}>✓ .hash</span>;
+  if (row.kind === 'file' && row.sidecar) return <span class="ok pair-state" title={shown(row.sidecar.name)}>✓ .hash</span>;
   if (row.kind === 'file' && required && row.partner === null) return <span class="warn pair-state">{t('browse.hashMissing')}</span>;
   if (row.kind === 'sidecar' && row.partner === null) return <span class="warn pair-state">{t('browse.dataMissing')}</span>;
   if (row.kind === 'unfinished') return <span class="warn pair-state">{t('browse.unfinished')}</span>;
@@ -34,7 +35,7 @@ function SidecarState({ row, required }: { row: ListingRow; required: boolean })
 function Actions({ row, actions }: { row: ListingRow; actions: RowActions }) {
   const e = row.entry;
   const partner = row.kind === 'file' || row.kind === 'sidecar' ? row.partner : null;
-  const named = (key: 'browse.download' | 'browse.rename' | 'browse.delete' | 'browse.resume') => ({ 'aria-label': `${t(key)}: ${row.kind === 'unfinished' ? row.dataName : e.name}` });
+  const named = (key: 'browse.download' | 'browse.rename' | 'browse.delete' | 'browse.resume') => ({ 'aria-label': `${t(key)}: ${shown(row.kind === 'unfinished' ? row.dataName : e.name)}` });
   if (row.kind === 'unfinished') {
     return (
       <>
@@ -79,10 +80,11 @@ export function BrowseTable({ rows, sidecarRequired, actions }: { rows: ListingR
           const state = row.kind === 'file' ? (row.sidecar || row.partner ? 'present' : 'missing') : row.kind;
           return (
             <tr key={e.name} data-testid="browse-row" data-name={e.name} data-kind={row.kind} data-sidecar={state}>
-              <td class="name" title={e.name}>
+              {/* A server's names are shown inert: control characters visible as \x1b, \r. */}
+              <td class="name" title={shown(e.name)}>
                 {e.isDir ? (
-                  <button type="button" class="link" onClick={() => actions.open(e)}><span class="folder-icon" aria-hidden="true">📁</span>{e.name}</button>
-                ) : row.kind === 'unfinished' ? row.dataName : e.name}
+                  <button type="button" class="link" onClick={() => actions.open(e)}><span class="folder-icon" aria-hidden="true">📁</span>{shown(e.name)}</button>
+                ) : shown(row.kind === 'unfinished' ? row.dataName : e.name)}
               </td>
               <td><SidecarState row={row} required={sidecarRequired} /></td>
               <td class="num">{e.isDir || e.size === undefined ? '' : formatBytes(e.size)}</td>

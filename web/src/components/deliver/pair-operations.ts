@@ -3,6 +3,7 @@
 // never names a file that is not (yet) there under its name.
 import { dataNameOf, isSidecarName, sidecarName } from '../../../../core/hash/sidecar.ts';
 import { joinRemotePath as join } from '../../../../core/sftp/remote-path.ts';
+import { escapeControls as shown } from '../../../../core/text/control-chars.ts';
 import { t } from '../../i18n/index.ts';
 import { removeFile, removeFolder, renamePath } from '../../services/session-client.ts';
 import type { RemoteEntry } from '../../workers/session-protocol.ts';
@@ -22,9 +23,9 @@ const validName = (from: string) => (to: string) => to !== '' && to !== from && 
 export async function renameEntry(folder: string, entry: RemoteEntry, partner: RemoteEntry | null): Promise<PairOutcome> {
   const answer = await askQuestion({
     testId: 'rename-dialog',
-    message: t('browse.renameTo', { name: entry.name }),
+    message: t('browse.renameTo', { name: shown(entry.name) }),
     text: { initial: entry.name, valid: validName(entry.name) },
-    ...(partner ? { tick: { label: t('browse.alsoRename', { name: partner.name }), checked: true } } : {}),
+    ...(partner ? { tick: { label: t('browse.alsoRename', { name: shown(partner.name) }), checked: true } } : {}),
     choices: [{ value: 'rename', label: t('browse.rename'), style: 'primary' }, { value: 'cancel', label: t('common.cancel') }],
   });
   if (!answer || answer.choice !== 'rename') return null;
@@ -43,8 +44,8 @@ export async function renameEntry(folder: string, entry: RemoteEntry, partner: R
 export async function deleteEntry(folder: string, entry: RemoteEntry, partner: RemoteEntry | null): Promise<PairOutcome> {
   const answer = await askQuestion({
     testId: 'delete-dialog',
-    message: t(entry.isDir ? 'browse.confirmDeleteFolder' : 'browse.confirmDelete', { name: entry.name }),
-    ...(partner ? { tick: { label: t('browse.alsoDelete', { name: partner.name }), checked: true } } : {}),
+    message: t(entry.isDir ? 'browse.confirmDeleteFolder' : 'browse.confirmDelete', { name: shown(entry.name) }),
+    ...(partner ? { tick: { label: t('browse.alsoDelete', { name: shown(partner.name) }), checked: true } } : {}),
     choices: [{ value: 'delete', label: t('browse.delete'), style: 'danger' }, { value: 'cancel', label: t('common.cancel'), safe: true }],
   });
   if (!answer || answer.choice !== 'delete') return null;
@@ -64,6 +65,6 @@ export async function deleteEntry(folder: string, entry: RemoteEntry, partner: R
 }
 
 export function outcomeText(outcome: Exclude<PairOutcome, null>): string {
-  if (outcome.kind === 'renamed') return t('browse.renamed', { list: outcome.names.map(([a, b]) => `${a} → ${b}`).join(', ') });
-  return t(outcome.kind === 'created' ? 'browse.created' : 'browse.deleted', { list: outcome.names.join(', ') });
+  if (outcome.kind === 'renamed') return t('browse.renamed', { list: outcome.names.map(([a, b]) => `${shown(a)} → ${shown(b)}`).join(', ') });
+  return t(outcome.kind === 'created' ? 'browse.created' : 'browse.deleted', { list: outcome.names.map(shown).join(', ') });
 }
