@@ -63,7 +63,9 @@ for (const kind of BROWSER_KINDS) {
       assert.ok(!existsSync(join(incoming, 'herlaad_test.dat')), 'no final name for an unfinished file');
       const [record] = await storedRuns(page);
       assert.equal(record?.state, 'running', 'the record was written as the run went on');
-      assert.deepEqual(record?.items.map((i) => i.state), ['delivered', 'sending']);
+      // Under way when the page went (a browser may close the socket first: then it was reconnecting).
+      assert.equal(record?.items[0]?.state, 'delivered');
+      assert.match(record?.items[1]?.state ?? '', /^(sending|reconnecting)$/);
       assert.equal(await page.$('[data-testid="resume-pick"]'), null, 'not connected yet: nothing to continue with');
 
       await connectDemo(page);
