@@ -112,12 +112,22 @@ const hostKey: Scene['run'] = async (page) => {
   await settle(page);
 };
 
-const delivered: Scene['run'] = async (page) => {
+async function connectDemo(page: Page): Promise<void> {
   await openDeliver(page, 'demo', 'demo');
   await page.selectOption('[data-testid="auth-method"]', 'password');
   await page.fill('[data-testid="password"]', 'demo-password');
   await page.click('[data-testid="connect"]');
   await page.waitForSelector('[data-testid="session-bar"]', { timeout: 30_000 });
+}
+
+async function deliverFiles(page: Page, files: string[]): Promise<void> {
+  await page.setInputFiles('[data-testid="send-files"]', files);
+  await page.click('[data-testid="send-start"]');
+  await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
+}
+
+const delivered: Scene['run'] = async (page) => {
+  await connectDemo(page);
   // A fresh demo server per README run; the review run reuses it, so names must differ there.
   const stamp = review ? `_${Date.now().toString(36)}` : '';
   const files = [file(`sejours_2026T3${stamp}.dat`, 2_400_000, 's'), file(`indicateurs_qualite${stamp}.csv`, 84_000, 'i'), file(`annexe_methodologie${stamp}.xml`, 12_500, 'a')];
@@ -141,21 +151,71 @@ const existing: Scene['run'] = async (page) => {
 const askDelete: Scene['run'] = async (page) => {
   await delivered(page, {} as AppServer);
   const before = await page.locator('[data-testid="browse-row"]').count();
+  // Deleting X offers its .hash too (ticked); focus starts on Cancel.
   await page.locator('[data-testid="browse-delete"]').first().click();
-  await page.waitForSelector('[data-testid="ask-dialog"][open]');
+  await page.waitForSelector('[data-testid="delete-dialog"][open]');
   await settle(page);
   await page.screenshot({ path: join(outDir, `ask-dialog-cancel-focused-${Date.now()}.png`) });
-  await page.click('[data-testid="ask-ok"]');
+  await page.click('[data-testid="delete-dialog-delete"]');
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="browse-row"]').length === n - 1, before);
   // The text question: a new folder, typed and confirmed with Enter.
   await page.click('[data-testid="browse-mkdir"]');
-  await page.waitForSelector('[data-testid="ask-dialog"][open]');
+  await page.waitForSelector('[data-testid="mkdir-dialog"][open]');
   await page.keyboard.type('archief-2026');
   await page.screenshot({ path: join(outDir, `ask-dialog-text-${Date.now()}.png`) });
   await page.keyboard.press('Enter');
   await page.waitForSelector('[data-testid="browse-row"][data-name="archief-2026"]');
+  // Renaming a pair: the new name, and its .hash follows (ticked).
+  await page.locator('[data-testid="browse-row"][data-kind="file"] [data-testid="browse-rename"]').first().click();
+  await page.waitForSelector('[data-testid="rename-dialog"][open]');
+};
+
+/**
+ * The pair-aware file list: data files with their .hash state (present, missing), a .hash whose
+ * data file is gone, and an unfinished upload of ours — in a folder opened inside incoming/.
+ */
+const pairBrowser: Scene['run'] = async (page, app) => {
+  await connectDemo(page);
+  const stamp = review ? `_${Date.now().toString(36)}` : '';
+  const folder = `Aanlevering 2026 Q3${stamp}`;
   await page.click('[data-testid="browse-mkdir"]');
-  await page.waitForSelector('[data-testid="ask-dialog"][open]');
+  await page.waitForSelector('[data-testid="mkdir-dialog"][open]');
+  await page.keyboard.type(folder);
+  await page.keyboard.press('Enter');
+  await page.click(`[data-testid="browse-row"][data-name="${folder}"] button.link`);
+  await page.waitForFunction((f) => document.querySelector('[data-testid="browse-path"]')?.textContent?.endsWith(f), folder);
+  await deliverFiles(page, [file('verblijven_2026Q3.dat', 1_800_000, 'v'), file('kwaliteitsindicatoren.csv', 64_000, 'k')]);
+  // What a folder on a real server also holds: a file someone put there without its .hash, a .hash
+  // left behind, and an upload of ours that a closed laptop interrupted.
+  const onServer = join(app.demo!.sandbox, 'incoming', folder);
+  writeFileSync(join(onServer, 'bijlage_methodologie.pdf'), 'p'.repeat(310_000));
+  writeFileSync(join(onServer, 'oude_levering.csv.hash'), '0c9f6a4b1e5d2a7c8b3f4e6d9a1b2c3d4e5f6a7b');
+  writeFileSync(join(onServer, '.opnames_2026Q3.dat.courier-part'), 'o'.repeat(4_200_000));
+  await page.click('[data-testid="browse-panel"] .actions button:nth-of-type(2)'); // Refresh
+  await page.waitForSelector('[data-testid="browse-row"][data-kind="unfinished"]');
+  await page.evaluate(() => document.querySelector('[data-testid="browse-panel"]')?.scrollIntoView({ block: 'start' }));
+  await settle(page);
+};
+
+/** The Deliveries history: every run kept as it went, one reopened with its receipt. */
+const history: Scene['run'] = async (page) => {
+  await connectDemo(page);
+  // Names of their own: the scenes share one demo server, where a name taken asks a question.
+  const stamp = review ? `_${Date.now().toString(36)}` : '';
+  await deliverFiles(page, [file(`hospitalisations_2026T2${stamp}.dat`, 1_900_000, 'h'), file(`indicateurs_qualite_T2${stamp}.csv`, 71_000, 'q')]);
+  // A second run with one file stopped by a .hash that does not match it: failed, not on the server.
+  const ok = file(`indicateurs_urgences${stamp}.csv`, 23_000, 'u');
+  const bad = file(`sejours_psy_T3${stamp}.dat`, 410_000, 'p');
+  writeFileSync(`${bad}.hash`, await sha1(ok));
+  await deliverFiles(page, [ok, bad, `${bad}.hash`]);
+  await page.click('[data-testid="logout"]');
+  await page.waitForSelector('[data-testid="connect-panel"]');
+  await page.click('[data-testid="nav-deliveries"]');
+  await page.waitForSelector('[data-testid="history-row"]');
+  await page.locator('[data-testid="history-row"] [data-testid="history-open"]').first().click();
+  await page.waitForSelector('[data-testid="history-receipt"] [data-testid="receipt"]');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await settle(page);
 };
 
 const printedReceipt: Scene['run'] = async (page) => {
@@ -176,6 +236,8 @@ const SCENES: Scene[] = [
   { name: 'deliver-connect', lang: 'nl', fullPage: false, run: connectPanel },
   { name: 'host-key-dialog', lang: 'en', fullPage: false, run: hostKey },
   { name: 'deliver-receipt', lang: 'fr', fullPage: true, run: delivered },
+  { name: 'deliver-pairs', lang: 'nl', fullPage: false, run: pairBrowser },
+  { name: 'deliveries-history', lang: 'fr', fullPage: true, run: history },
   { name: 'ask-dialog', lang: 'nl', fullPage: false, reviewOnly: true, run: askDelete },
   { name: 'existing-dialog', lang: 'fr', fullPage: false, reviewOnly: true, run: existing },
   { name: 'print-receipt', lang: 'nl', fullPage: true, reviewOnly: true, run: printedReceipt },
