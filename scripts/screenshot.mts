@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startDemoServer } from '../gateway/demo/demo-server.ts';
 import { launchChromium } from '../test/support/chromium.ts';
 import { startAppServer, type AppServer } from '../test/support/app-server.ts';
+import { foreignOnPage, formatEnglish } from '../test/support/language-text.ts';
 
 type Lang = 'nl' | 'fr' | 'en';
 interface Scene {
@@ -126,18 +127,21 @@ async function deliverFiles(page: Page, files: string[]): Promise<void> {
   await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
 }
 
-const delivered: Scene['run'] = async (page) => {
+/** A finished delivery of three files (name, size, fill) with its receipt. */
+const deliveredOf = (files: [string, number, string][]): Scene['run'] => async (page) => {
   await connectDemo(page);
   // A fresh demo server per README run; the review run reuses it, so names must differ there.
   const stamp = review ? `_${Date.now().toString(36)}` : '';
-  const files = [file(`sejours_2026T3${stamp}.dat`, 2_400_000, 's'), file(`indicateurs_qualite${stamp}.csv`, 84_000, 'i'), file(`annexe_methodologie${stamp}.xml`, 12_500, 'a')];
-  lastDelivered = files;
-  await page.setInputFiles('[data-testid="send-files"]', files);
+  const paths = files.map(([name, bytes, fill]) => file(name.replace(/(\.[a-z]+)$/, `${stamp}$1`), bytes, fill));
+  lastDelivered = paths;
+  await page.setInputFiles('[data-testid="send-files"]', paths);
   await page.click('[data-testid="send-start"]');
   await page.waitForSelector('[data-testid="queue-overall"][data-finished="true"]', { timeout: 60_000 });
   await page.waitForSelector('[data-testid="browse-row"]');
   await settle(page);
 };
+const delivered = deliveredOf([['sejours_2026T3.dat', 2_400_000, 's'], ['indicateurs_qualite.csv', 84_000, 'i'], ['annexe_methodologie.xml', 12_500, 'a']]);
+const deliveredNl = deliveredOf([['opnames_2026K3.dat', 2_300_000, 'o'], ['kwaliteitsindicatoren.csv', 79_000, 'k'], ['toelichting_methode.xml', 11_800, 't']]);
 let lastDelivered: string[] = [];
 
 const existing: Scene['run'] = async (page) => {
@@ -232,10 +236,12 @@ const keyboard: Scene['run'] = async (page) => {
 const SCENES: Scene[] = [
   { name: 'hash-tool', lang: 'nl', fullPage: true, run: hashTool },
   { name: 'verify', lang: 'fr', fullPage: true, run: verify },
-  { name: 'keys-generated', lang: 'en', fullPage: true, run: keys },
+  { name: 'keys-generated', lang: 'nl', fullPage: true, run: keys },
+  { name: 'keys-generated-fr', lang: 'fr', fullPage: true, run: keys },
   { name: 'deliver-connect', lang: 'nl', fullPage: false, run: connectPanel },
   { name: 'host-key-dialog', lang: 'en', fullPage: false, run: hostKey },
   { name: 'deliver-receipt', lang: 'fr', fullPage: true, run: delivered },
+  { name: 'deliver-receipt-nl', lang: 'nl', fullPage: true, run: deliveredNl },
   { name: 'deliver-pairs', lang: 'nl', fullPage: false, run: pairBrowser },
   { name: 'deliveries-history', lang: 'fr', fullPage: true, run: history },
   { name: 'ask-dialog', lang: 'nl', fullPage: false, reviewOnly: true, run: askDelete },
@@ -254,6 +260,11 @@ async function shoot(browser: Browser, app: AppServer, scene: Scene, lang: Lang,
     await scene.run(page, app);
     await page.screenshot({ path, fullPage: scene.fullPage });
     console.log(path);
+    // A Dutch or French picture with English (or the other language) in it is a bug to fix, not to publish.
+    if (lang !== 'en') {
+      const findings = await foreignOnPage(page, lang);
+      if (findings.length > 0) throw new Error(`${path}: text not in ${lang}:\n${formatEnglish(findings)}`);
+    }
   } finally {
     await context.close();
   }
