@@ -44,23 +44,36 @@ export function warmUpPool(): void {
   sharedHashPool().warmUp();
 }
 
-function update(id: number, patch: Partial<HashRow>): void {
-  rows.value = rows.value.map((r) => (r.id === id ? { ...r, ...patch } : r));
+/**
+ * Row changes wait here and reach the screen together at most every 100 ms: a folder of many small
+ * files changes rows hundreds of times a second, and a re-render of the whole table for each one
+ * kept the page (and the workers waiting on it) busy.
+ */
+const pending = new Map<number, Partial<HashRow>>();
+let commitTimer: ReturnType<typeof setTimeout> | null = null;
+
+function commit(): void {
+  if (commitTimer !== null) clearTimeout(commitTimer);
+  commitTimer = null;
+  if (pending.size === 0) return;
+  const patches = new Map(pending);
+  pending.clear();
+  rows.value = rows.value.map((r) => (patches.has(r.id) ? { ...r, ...patches.get(r.id) } : r));
 }
 
-/** Progress comes in up to 10 times a second per worker; batch it into one state change a frame. */
-const pendingProgress = new Map<number, number>();
-let progressScheduled = false;
+/** The row as it will be once pending changes are shown. */
+function rowNow(id: number): HashRow | undefined {
+  const row = rows.value.find((r) => r.id === id);
+  return row && { ...row, ...pending.get(id) };
+}
+
+function update(id: number, patch: Partial<HashRow>): void {
+  pending.set(id, { ...pending.get(id), ...patch });
+  commitTimer ??= setTimeout(commit, 100);
+}
+
 function reportProgress(id: number, bytes: number): void {
-  pendingProgress.set(id, bytes);
-  if (progressScheduled) return;
-  progressScheduled = true;
-  setTimeout(() => {
-    progressScheduled = false;
-    const snapshot = new Map(pendingProgress);
-    pendingProgress.clear();
-    rows.value = rows.value.map((r) => (snapshot.has(r.id) && r.status === 'hashing' ? { ...r, bytesDone: snapshot.get(r.id)! } : r));
-  }, 100);
+  if (rowNow(id)?.status === 'hashing') update(id, { bytesDone: bytes });
 }
 
 async function placeSidecar(row: HashRow, source: LocalFile, content: string, hex: string, overwrite: boolean): Promise<void> {
@@ -88,6 +101,7 @@ export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, s
   }));
   sources.clear();
   data.forEach((f, i) => sources.set(i + 1, f));
+  pending.clear();
   rows.value = list;
   summary.value = { startedAt: performance.now(), skippedSidecars: files.length - data.length, folderMode: data.some((f) => f.folder) };
   warmUpPool();
@@ -98,11 +112,11 @@ export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, s
       const source = sources.get(row.id)!;
       try {
         const hex = await sharedHashPool().hash(source.file, algorithm, (bytes) => {
-          if (rows.value.find((r) => r.id === row.id)?.status === 'queued') update(row.id, { status: 'hashing', startedAt: performance.now() });
+          if (rowNow(row.id)?.status === 'queued') update(row.id, { status: 'hashing', startedAt: performance.now() });
           reportProgress(row.id, bytes);
         }, ctl.signal);
         const content = formatSidecar(hex, row.name, style);
-        const current = rows.value.find((r) => r.id === row.id);
+        const current = rowNow(row.id);
         update(row.id, { status: 'done', hex, bytesDone: row.size, finishedAt: performance.now(), startedAt: current?.startedAt ?? performance.now(), sidecarContent: content });
         await placeSidecar(row, source, content, hex, false);
       } catch (err) {
@@ -111,6 +125,7 @@ export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, s
       }
     }),
   );
+  commit();
   if (controller === ctl && summary.value) summary.value = { ...summary.value, finishedAt: performance.now() };
 }
 
@@ -121,6 +136,7 @@ export function cancelBatch(): void {
 
 export function clearBatch(): void {
   cancelBatch();
+  pending.clear();
   rows.value = [];
   summary.value = null;
   sources.clear();
@@ -128,8 +144,9 @@ export function clearBatch(): void {
 
 /** The user confirmed replacing a different existing `.hash` file. */
 export async function overwriteSidecar(id: number): Promise<void> {
-  const row = rows.value.find((r) => r.id === id);
+  const row = rowNow(id);
   const source = sources.get(id);
   if (!row || !source || !row.hex || !row.sidecarContent) return;
   await placeSidecar(row, source, row.sidecarContent, row.hex, true);
+  commit();
 }

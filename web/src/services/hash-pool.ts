@@ -1,5 +1,6 @@
 // A small pool of hash workers, one per core (2 to 4): a folder of files hashes in parallel,
-// while one big file streams through one worker.
+// while one big file streams through one worker. A worker busy with a small file is handed the
+// next one already (it queues it), so a folder of small files never waits on the page between two.
 import type { HashAlgorithm } from '../../../core/hash/digest.ts';
 import type { HashWorkerReply, HashWorkerRequest } from '../workers/hash-protocol.ts';
 
@@ -22,8 +23,12 @@ export class HashJobCancelled extends Error {
 
 interface Slot {
   worker: Worker;
-  job?: Job;
+  /** The file being hashed first, then at most one queued behind it. */
+  jobs: Job[];
 }
+
+/** A second file is queued behind one no larger than this (it will soon be done). */
+const QUEUE_BEHIND_BYTES = 32 * 1024 * 1024;
 
 export class HashWorkerPool {
   private readonly slots: Slot[] = [];
@@ -62,12 +67,10 @@ export class HashWorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(new URL('../workers/hash-worker.ts', import.meta.url), { type: 'module' });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, jobs: [] };
     worker.onmessage = (event: MessageEvent<HashWorkerReply>) => this.onReply(slot, event.data);
     worker.onerror = (event) => {
-      const job = slot.job;
-      slot.job = undefined;
-      job?.reject(new Error(event.message || 'hash worker failed'));
+      for (const job of slot.jobs.splice(0)) job.reject(new Error(event.message || 'hash worker failed'));
       this.pump();
     };
     return slot;
@@ -80,18 +83,19 @@ export class HashWorkerPool {
       job.reject(new HashJobCancelled());
       return;
     }
-    const slot = this.slots.find((s) => s.job === job);
+    const slot = this.slots.find((s) => s.jobs.includes(job));
     slot?.worker.postMessage({ type: 'cancel', jobId: job.jobId } satisfies HashWorkerRequest);
   }
 
   private onReply(slot: Slot, reply: HashWorkerReply): void {
-    const job = slot.job;
-    if (!job || job.jobId !== reply.jobId) return;
+    const at = slot.jobs.findIndex((j) => j.jobId === reply.jobId);
+    const job = slot.jobs[at];
+    if (!job) return;
     if (reply.type === 'progress') {
       job.onProgress(reply.bytes);
       return;
     }
-    slot.job = undefined;
+    slot.jobs.splice(at, 1);
     if (reply.type === 'done') {
       job.onProgress(reply.bytes);
       job.resolve(reply.hex);
@@ -102,12 +106,15 @@ export class HashWorkerPool {
 
   private pump(): void {
     this.warmUp();
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      slot.job = job;
-      slot.worker.postMessage({ type: 'hash', jobId: job.jobId, file: job.file, algorithm: job.algorithm } satisfies HashWorkerRequest);
+    // Idle workers first, then a second file behind a small one.
+    for (const room of [0, 1]) {
+      for (const slot of this.slots) {
+        if (slot.jobs.length !== room || (room === 1 && slot.jobs[0]!.file.size > QUEUE_BEHIND_BYTES)) continue;
+        const job = this.queue.shift();
+        if (!job) return;
+        slot.jobs.push(job);
+        slot.worker.postMessage({ type: 'hash', jobId: job.jobId, file: job.file, algorithm: job.algorithm } satisfies HashWorkerRequest);
+      }
     }
   }
 }

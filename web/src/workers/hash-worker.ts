@@ -1,22 +1,29 @@
 /// <reference lib="webworker" />
-// Hashes one file at a time, streaming it through hash-wasm off the UI thread. `file.stream()`
-// was the fastest reader measured in Chromium; progress is posted at most every 100 ms.
-import { digestStream, HashCancelledError } from '../../../core/hash/stream-digest.ts';
+// Hashes files one at a time, in the order asked, off the UI thread. The pool may already send the
+// next file while one is hashed, so no round trip through a busy page sits between two small
+// files. Each file is read ahead while hashing, or digested by WebCrypto in one go when small
+// (core/hash/blob-digest.ts); progress is posted at most every 100 ms.
+import { digestBlob } from '../../../core/hash/blob-digest.ts';
+import { HashCancelledError } from '../../../core/hash/stream-digest.ts';
 import type { HashWorkerReply, HashWorkerRequest } from './hash-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
-const running = new Map<number, AbortController>();
+
+type HashJob = Extract<HashWorkerRequest, { type: 'hash' }>;
+
+const queue: HashJob[] = [];
+let current: { jobId: number; controller: AbortController } | null = null;
 
 function post(reply: HashWorkerReply): void {
   self.postMessage(reply);
 }
 
-async function hash(jobId: number, file: Blob, algorithm: 'sha1' | 'sha256'): Promise<void> {
+async function hash({ jobId, file, algorithm }: HashJob): Promise<void> {
   const controller = new AbortController();
-  running.set(jobId, controller);
+  current = { jobId, controller };
   let lastPost = 0;
   try {
-    const { hex, bytes } = await digestStream(file.stream(), {
+    const { hex, bytes } = await digestBlob(file, {
       algorithm,
       signal: controller.signal,
       onProgress(done) {
@@ -32,12 +39,25 @@ async function hash(jobId: number, file: Blob, algorithm: 'sha1' | 'sha256'): Pr
     if (err instanceof HashCancelledError) post({ type: 'cancelled', jobId });
     else post({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : 'Error' });
   } finally {
-    running.delete(jobId);
+    current = null;
   }
+}
+
+async function drain(): Promise<void> {
+  if (current) return;
+  for (let job = queue.shift(); job; job = queue.shift()) await hash(job);
 }
 
 self.onmessage = (event: MessageEvent<HashWorkerRequest>) => {
   const msg = event.data;
-  if (msg.type === 'hash') void hash(msg.jobId, msg.file, msg.algorithm);
-  else running.get(msg.jobId)?.abort();
+  if (msg.type === 'hash') {
+    queue.push(msg);
+    void drain();
+    return;
+  }
+  const waiting = queue.findIndex((j) => j.jobId === msg.jobId);
+  if (waiting >= 0) {
+    queue.splice(waiting, 1);
+    post({ type: 'cancelled', jobId: msg.jobId });
+  } else if (current?.jobId === msg.jobId) current.controller.abort();
 };
