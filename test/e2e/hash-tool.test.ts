@@ -100,6 +100,69 @@ describe('hash tool in Chromium', () => {
     assert.equal(readFileSync(await dl.path()).toString(), `${sum('sha256sum', files.accents)}  ${name}\n`);
   });
 
+  test('a folder of many files on both sides of the one-shot limit (16 MiB) gives each file its sha1sum', async () => {
+    // Small files are read whole and digested by WebCrypto, larger ones streamed through hash-wasm;
+    // the pool queues the next small file behind a busy worker. Every file must still get its own digest.
+    const fdir = mkdtempSync(join(tmpdir(), 'courier-hash-many-'));
+    const paths: string[] = [];
+    const put = (name: string, size: number) => {
+      const path = join(fdir, name);
+      writeFileSync(path, randomBytes(size));
+      paths.push(path);
+    };
+    for (let i = 0; i < 60; i++) put(`small-${i}.bin`, (i * 7919) % (200 * 1024));
+    put('limit.bin', 16 * 1024 * 1024);
+    put('limit-plus-one.bin', 16 * 1024 * 1024 + 1);
+    put('larger.bin', 40 * 1024 * 1024 + 5);
+    try {
+      await page.click('text=Start again');
+      await page.selectOption('[data-testid="hash-algorithm"]', 'sha1');
+      await page.selectOption('[data-testid="hash-format"]', 'hex');
+      await page.setInputFiles('[data-testid="hash-files"]', paths);
+      const got = await hashedRows(page);
+      assert.equal(Object.keys(got).length, paths.length);
+      for (const path of paths) assert.equal(got[path.split('/').pop()!], sum('sha1sum', path), path);
+    } finally {
+      rmSync(fdir, { recursive: true, force: true });
+    }
+  });
+
+  test('Cancel ends the run: every file is done (with its right digest) or cancelled, none left waiting', async () => {
+    const cdir = mkdtempSync(join(tmpdir(), 'courier-hash-cancel-'));
+    const paths: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const path = join(cdir, `big-${i}.bin`);
+      execFileSync('cp', [files.big, path]);
+      paths.push(path);
+    }
+    for (let i = 0; i < 20; i++) {
+      const path = join(cdir, `small-${i}.bin`);
+      writeFileSync(path, randomBytes(1000 + i));
+      paths.push(path);
+    }
+    try {
+      await page.click('text=Start again');
+      await page.setInputFiles('[data-testid="hash-files"]', paths);
+      await page.click('[data-testid="hash-cancel"]');
+      await page.waitForSelector('[data-testid="hash-overall"][data-finished="true"]', { timeout: 60_000 });
+      const rowsNow = await page.$$eval('[data-testid="hash-row"]', (trs) =>
+        trs.map((tr): [string, string, string] => [tr.getAttribute('data-name') ?? '', tr.getAttribute('data-status') ?? '', tr.querySelector('[data-testid="hash-hex"]')?.textContent ?? '']),
+      );
+      assert.equal(rowsNow.length, paths.length);
+      const statuses = new Set(rowsNow.map(([, status]) => status));
+      assert.ok([...statuses].every((s) => s === 'done' || s === 'cancelled'), `statuses: ${[...statuses].join(', ')}`);
+      assert.ok(statuses.has('cancelled'), 'the cancel came before 400 MiB were hashed');
+      for (const [name, status, hex] of rowsNow) if (status === 'done') assert.equal(hex, sum('sha1sum', join(cdir, name)), name);
+      assert.equal(await page.locator('[data-testid="hash-cancel"]').count(), 0, 'no Cancel button once the run ended');
+      // The pool is free again: the next run hashes.
+      await page.click('text=Start again');
+      await page.setInputFiles('[data-testid="hash-files"]', [files.one]);
+      assert.equal((await hashedRows(page))['one.bin'], sum('sha1sum', files.one));
+    } finally {
+      rmSync(cdir, { recursive: true, force: true });
+    }
+  });
+
   test('works with the network off after the first visit', async () => {
     await context.setOffline(true);
     try {

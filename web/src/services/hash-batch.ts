@@ -38,6 +38,8 @@ export const rows = signal<HashRow[]>([]);
 export const summary = signal<BatchSummary | null>(null);
 
 let controller: AbortController | null = null;
+/** The shown run's number: results of a run that was replaced or cleared are dropped, a cancelled one still ends. */
+let batch = 0;
 const sources = new Map<number, LocalFile>();
 
 export function warmUpPool(): void {
@@ -76,7 +78,9 @@ function reportProgress(id: number, bytes: number): void {
   if (rowNow(id)?.status === 'hashing') update(id, { bytesDone: bytes });
 }
 
-async function placeSidecar(row: HashRow, source: LocalFile, content: string, hex: string, overwrite: boolean): Promise<void> {
+type RowUpdate = (id: number, patch: Partial<HashRow>) => void;
+
+async function placeSidecar(update: RowUpdate, row: HashRow, source: LocalFile, content: string, hex: string, overwrite: boolean): Promise<void> {
   if (!source.folder) {
     update(row.id, { output: 'download' });
     return;
@@ -95,6 +99,8 @@ async function placeSidecar(row: HashRow, source: LocalFile, content: string, he
 
 export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, style: SidecarStyle): Promise<void> {
   cancelBatch();
+  const run = ++batch;
+  const set: RowUpdate = (id, patch) => run === batch && update(id, patch);
   const data = files.filter((f) => !isSidecarName(f.file.name));
   const list: HashRow[] = data.map((f, i) => ({
     id: i + 1, path: f.path, name: f.file.name, size: f.file.size, bytesDone: 0, status: 'queued', output: 'pending',
@@ -112,21 +118,25 @@ export async function startBatch(files: LocalFile[], algorithm: HashAlgorithm, s
       const source = sources.get(row.id)!;
       try {
         const hex = await sharedHashPool().hash(source.file, algorithm, (bytes) => {
+          if (run !== batch) return;
           if (rowNow(row.id)?.status === 'queued') update(row.id, { status: 'hashing', startedAt: performance.now() });
           reportProgress(row.id, bytes);
         }, ctl.signal);
         const content = formatSidecar(hex, row.name, style);
         const current = rowNow(row.id);
-        update(row.id, { status: 'done', hex, bytesDone: row.size, finishedAt: performance.now(), startedAt: current?.startedAt ?? performance.now(), sidecarContent: content });
-        await placeSidecar(row, source, content, hex, false);
+        set(row.id, { status: 'done', hex, bytesDone: row.size, finishedAt: performance.now(), startedAt: current?.startedAt ?? performance.now(), sidecarContent: content });
+        await placeSidecar(set, row, source, content, hex, false);
       } catch (err) {
-        if (err instanceof HashJobCancelled) update(row.id, { status: 'cancelled' });
-        else update(row.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+        if (err instanceof HashJobCancelled) set(row.id, { status: 'cancelled' });
+        else set(row.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
       }
     }),
   );
+  if (run !== batch) return;
   commit();
-  if (controller === ctl && summary.value) summary.value = { ...summary.value, finishedAt: performance.now() };
+  // A cancelled run ends too (it used to stay 'running', its Cancel button shown, for good).
+  if (summary.value) summary.value = { ...summary.value, finishedAt: performance.now() };
+  if (controller === ctl) controller = null;
 }
 
 export function cancelBatch(): void {
@@ -136,6 +146,7 @@ export function cancelBatch(): void {
 
 export function clearBatch(): void {
   cancelBatch();
+  batch++;
   pending.clear();
   rows.value = [];
   summary.value = null;
@@ -147,6 +158,6 @@ export async function overwriteSidecar(id: number): Promise<void> {
   const row = rowNow(id);
   const source = sources.get(id);
   if (!row || !source || !row.hex || !row.sidecarContent) return;
-  await placeSidecar(row, source, row.sidecarContent, row.hex, true);
+  await placeSidecar(update, row, source, row.sidecarContent, row.hex, true);
   commit();
 }
