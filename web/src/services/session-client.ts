@@ -3,6 +3,7 @@
 import { signal } from '@preact/signals';
 import type { DeliveryReceipt } from '../../../core/delivery/receipt.ts';
 import type { LogEntry } from '../../../core/delivery/session-log.ts';
+import { isUnderWay } from '../workers/session-protocol.ts';
 import type {
   ConnectedInfo, ConnectRequest, DeliverRequest, DownloadSink, DownloadView, FromWorker, PromptAnswer, QueueItemView, RemoteEntry, SessionReplyValue, SessionRequest, ToWorker,
   WireError,
@@ -33,7 +34,7 @@ export const downloads = signal<DownloadView[]>([]);
 
 /** A delivery is queued, sending or reconnecting, or a download runs: no idle logout, and closing the tab asks first. */
 export function transferRunning(): boolean {
-  return Object.values(queues.value).some((items) => items.some((i) => i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting'))
+  return Object.values(queues.value).some((items) => items.some((i) => isUnderWay(i.state)))
     || downloads.value.some((d) => d.state === 'running');
 }
 

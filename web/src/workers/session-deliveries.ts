@@ -12,7 +12,7 @@ import { holdWhileRunning } from '../services/run-liveness.ts';
 import { ask, log, post } from './session-channel.ts';
 import { current, liveSession, reportDeliveries, sessionRequest } from './session-connection.ts';
 import { SessionFailure } from './session-errors.ts';
-import type { DeliverRequest, QueueItemView } from './session-protocol.ts';
+import { isSending, isUnderWay, type DeliverRequest, type QueueItemView } from './session-protocol.ts';
 import { RunRecord, type CarriedOver } from './run-record.ts';
 
 interface ActiveRun {
@@ -25,8 +25,7 @@ interface ActiveRun {
 
 const runs = new Map<string, ActiveRun>();
 
-const UNDER_WAY = new Set(['queued', 'sending', 'reconnecting']);
-reportDeliveries(() => [...runs.values()].some((r) => r.run.items.some((i) => i.state === 'sending' || i.state === 'reconnecting')));
+reportDeliveries(() => [...runs.values()].some((r) => r.run.items.some((i) => isSending(i.state))));
 
 function view(item: DeliveryItem): QueueItemView {
   const v: QueueItemView = { id: item.id, name: item.pair.name, size: item.pair.data.size, bytesDone: item.bytesDone, state: item.state, attempts: item.attempts };
@@ -54,7 +53,7 @@ function carriedOver(record: DeliveryRecord, files: FileIdentity[]): CarriedOver
     if (again.has(identityKey(f))) return;
     const item = record.items[i];
     if (!item) return;
-    const ended: QueueItemView = UNDER_WAY.has(item.state) ? { ...item, state: 'cancelled' } : item;
+    const ended: QueueItemView = isUnderWay(item.state) ? { ...item, state: 'cancelled' } : item;
     out.items.push(ended);
     out.files.push(record.receipt?.files.find((r) => r.name === item.name && r.status === ended.state) ?? receiptLineOf(ended, record.startedAt));
   });

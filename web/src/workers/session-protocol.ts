@@ -59,6 +59,16 @@ export interface RemoteEntry {
   isDir: boolean;
 }
 
+/** A file of a run that has not ended: waiting, being sent, or waiting for a reconnect. */
+export function isUnderWay(state: ItemState): boolean {
+  return state === 'queued' || state === 'sending' || state === 'reconnecting';
+}
+
+/** A file being sent now: part of it may already be on the server. */
+export function isSending(state: ItemState): boolean {
+  return state === 'sending' || state === 'reconnecting';
+}
+
 export interface QueueItemView {
   id: number;
   name: string;

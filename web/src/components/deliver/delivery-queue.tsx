@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatBytes, t } from '../../i18n/index.ts';
 import { rateParts } from '../../i18n/progress-text.ts';
 import { cancelDelivery, queues } from '../../services/session-client.ts';
-import type { QueueItemView } from '../../workers/session-protocol.ts';
+import { isSending, isUnderWay, type QueueItemView } from '../../workers/session-protocol.ts';
 import { announce } from '../announcer.tsx';
 import { ErrorMessage } from '../error-message.tsx';
 import { useFocusOn } from '../focus.ts';
@@ -13,11 +13,9 @@ import { ProgressBar } from '../progress-bar.tsx';
 import { askQuestion } from './question-dialog.tsx';
 import { retryItem, type CurrentRun } from './run-state.ts';
 
-const UNDER_WAY = new Set(['queued', 'sending', 'reconnecting']);
-
 /** Stops one file or the run; a file partly sent leaves its temporary file only if the user says so. */
 async function stop(runId: string, items: QueueItemView[], item?: QueueItemView): Promise<void> {
-  const started = (item ? [item] : items).some((i) => i.state !== 'queued' && UNDER_WAY.has(i.state));
+  const started = (item ? [item] : items).some((i) => isSending(i.state));
   if (!started) {
     await cancelDelivery(runId, item?.id);
     return;
@@ -56,7 +54,7 @@ function Row({ item, run, finished }: { item: QueueItemView; run: CurrentRun; fi
       </td>
       <td class="digest" data-testid="queue-sha1">{item.sha1 ?? ''}</td>
       <td class="row-actions">
-        {UNDER_WAY.has(item.state) && (
+        {isUnderWay(item.state) && (
           <button type="button" data-testid="queue-cancel" aria-label={`${t('queue.cancel')}: ${item.name}`} onClick={() => void stop(run.runId, items, item)}>{t('queue.cancel')}</button>
         )}
         {finished && (item.state === 'cancelled' || (item.state === 'failed' && item.retryable)) && (

@@ -12,6 +12,7 @@ import { moveFocus } from '../focus.ts';
 import { saveRecord, type DeliveryRecord } from '../../services/delivery-history.ts';
 import { filesFromInput, type LocalFile } from '../../services/local-files.ts';
 import { connectedInfo, removeFile, sessionTarget } from '../../services/session-client.ts';
+import { isUnderWay } from '../../workers/session-protocol.ts';
 import { historyRecords, liveRuns, refreshHistory, watchHistory } from './history-signals.ts';
 import { askQuestion } from './question-dialog.tsx';
 import { isInterrupted, matchPicked, unfinishedFiles, type ResumeMatch } from './resume-match.ts';
@@ -22,7 +23,7 @@ async function discard(record: DeliveryRecord, removePartials: boolean): Promise
   if (removePartials) {
     for (const f of unfinishedFiles(record)) await removeFile(joinRemotePath(record.folder, temporaryName(f.name))).catch(() => undefined);
   }
-  const items = record.items.map((i) => (i.state === 'queued' || i.state === 'sending' || i.state === 'reconnecting' ? { ...i, state: 'cancelled' as const } : i));
+  const items = record.items.map((i) => (isUnderWay(i.state) ? { ...i, state: 'cancelled' as const } : i));
   await saveRecord({ ...record, state: 'ended', items, updatedAt: new Date().toISOString() });
 }
 
