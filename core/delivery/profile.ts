@@ -43,6 +43,11 @@ export interface ServerProfile {
   sidecar: { required: boolean; style: SidecarStyle };
   /** Upload to a temporary name and rename once complete; false for folders that forbid rename. */
   tempRename: boolean;
+  /**
+   * Sign with an RSA key as ssh-rsa (SHA-1) where the server accepts nothing better, as the CLI's
+   * --allow-ssh-rsa does; false when absent. SHA-1 signatures can be forged: the app warns.
+   */
+  allowSshRsa?: boolean;
   /** Ciphers the server allows, when it restricts them (informational: shown in errors). */
   ciphers?: string[];
   /** Passwords expire after this many days (the Cancer Registry: 14). */
@@ -60,7 +65,7 @@ export const PROFILE_FILE_VERSION = 1;
 /** The fields of a profile a problem can be about. */
 export type ProfileField =
   | 'id' | 'label' | 'targetId' | 'authMethods' | 'hostKeyFingerprints' | 'uploadFolder' | 'sidecar' | 'tempRename'
-  | 'key' | 'help' | 'mail' | 'passwordMaxAgeDays' | 'ciphers' | 'username';
+  | 'key' | 'help' | 'mail' | 'passwordMaxAgeDays' | 'ciphers' | 'username' | 'allowSshRsa';
 
 /** One problem of a profile file as data, so the app can word it in the user's language. */
 export type ProfileProblem =
@@ -127,6 +132,7 @@ export function validateProfile(raw: Json, where = 'profile', index?: number): {
   }
   const tempRename = raw.tempRename ?? true;
   if (typeof tempRename !== 'boolean') bad('tempRename', 'true or false');
+  if (raw.allowSshRsa !== undefined && typeof raw.allowSshRsa !== 'boolean') bad('allowSshRsa', 'true or false');
   let key: KeyRequirement | undefined;
   if (raw.key !== undefined) {
     const k = raw.key;
@@ -171,6 +177,7 @@ export function validateProfile(raw: Json, where = 'profile', index?: number): {
   if (raw.username) profile.username = raw.username as ServerProfile['username'];
   if (typeof raw.passwordMaxAgeDays === 'number') profile.passwordMaxAgeDays = raw.passwordMaxAgeDays;
   if (isStringArray(raw.ciphers)) profile.ciphers = raw.ciphers;
+  if (raw.allowSshRsa === true) profile.allowSshRsa = true;
   if (isObject(raw.notes)) profile.notes = raw.notes as ServerProfile['notes'];
   return { profile, problems, issues };
 }

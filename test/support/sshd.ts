@@ -17,6 +17,8 @@ export interface SshdOptions {
   kexAlgorithms?: string;
   /** e.g. 'ssh-ed25519' to offer only an ed25519 host key. */
   hostKeyAlgorithms?: string;
+  /** User-key signature algorithms accepted (and announced as server-sig-algs), e.g. 'ssh-rsa' for a server that knows only SHA-1. */
+  pubkeyAcceptedAlgorithms?: string;
   passwordAuthentication?: boolean;
   pubkeyAuthentication?: boolean;
   keyboardInteractive?: boolean;
@@ -175,6 +177,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   if (options.macs) lines.push(`MACs ${options.macs}`);
   if (options.kexAlgorithms) lines.push(`KexAlgorithms ${options.kexAlgorithms}`);
   if (options.hostKeyAlgorithms) lines.push(`HostKeyAlgorithms ${options.hostKeyAlgorithms}`);
+  if (options.pubkeyAcceptedAlgorithms) lines.push(`PubkeyAcceptedAlgorithms ${options.pubkeyAcceptedAlgorithms}`);
   if (options.authenticationMethods) lines.push(`AuthenticationMethods ${options.authenticationMethods}`);
   if (options.rekeyLimit) lines.push(`RekeyLimit ${options.rekeyLimit}`);
   if (options.maxSessions !== undefined) lines.push(`MaxSessions ${options.maxSessions}`);

@@ -103,6 +103,7 @@ export function DeliverScreen() {
             </div>
             <button type="button" data-testid="logout" onClick={() => void logOut()}>{t('deliver.logout')}</button>
           </div>
+          {info.warnings.map((code) => <p key={code} class="alert" role="alert" data-testid="session-warning" data-code={code}>{t(`deliver.warning.${code}`)}</p>)}
           {state === 'lost' && <p class="banner" role="status">{t('deliver.lost')}</p>}
           <SendPanel area={area} folder={folderShown(info, area)} />
           <BrowsePanel area={area} path={folderShown(info, area)} onOpen={(p) => showFolder(info, p)} sidecarRequired={profile?.sidecar.required ?? true} refreshToken={runsSettled.value} />

@@ -1,7 +1,7 @@
 // The session's one SSH connection through the gateway relay and its SFTP session: opened on
 // connect, re-opened on demand after a drop (a delivery reconnecting), closed on log-out. The host
 // key trusted once this session must be met again by every reconnect.
-import { connectSsh, type SshConnection } from '../../../core/ssh/connection.ts';
+import { connectSsh, type SshConnection, type SshWarning } from '../../../core/ssh/connection.ts';
 import { pinnedHostKeyPolicy, type HostKeyInfo } from '../../../core/ssh/host-key-policy.ts';
 import { connectWebSocket } from '../../../core/ssh/transport-websocket.ts';
 import { SftpSession } from '../../../core/sftp/session.ts';
@@ -63,13 +63,23 @@ async function authFor(req: ConnectRequest) {
   };
 }
 
+/** Warnings of the SSH layer on the last connect, in the order they came. */
+let warnings: SshWarning['code'][] = [];
+
 async function open(req: ConnectRequest): Promise<Live> {
   const transport = await connectWebSocket({ url: relayUrl(req.targetId), description: `gateway target ${req.targetId}` });
   const auth = await authFor(req);
   log.info(`connecting to ${req.targetId} as ${req.username} (${req.auth.kind === 'key' ? 'key' : 'password'})`);
   let ssh: SshConnection;
   try {
-    ssh = await connectSsh(transport, { target: req.targetId, username: req.username, hostKeyPolicy: hostKeyPolicy(req), auth });
+    ssh = await connectSsh(transport, {
+      target: req.targetId, username: req.username, hostKeyPolicy: hostKeyPolicy(req), auth,
+      allowSshRsa: req.allowSshRsa,
+      onWarning: (w) => {
+        log.warn(`warning: ${w.message}`);
+        if (!warnings.includes(w.code)) warnings.push(w.code);
+      },
+    });
   } catch (err) {
     const e = err as { code?: string; details?: { reason?: unknown } };
     if (e.code === 'auth-cancelled' && e.details?.reason === 'password-expired') {
@@ -122,6 +132,7 @@ export async function connect(req: ConnectRequest): Promise<ConnectedInfo> {
   trustedThisSession = null;
   // Reconnects reuse the unlocked key (key-session.ts): the passphrase is not kept.
   request = req.auth.kind === 'key' ? { ...req, auth: { kind: 'key', keyId: req.auth.keyId } } : req;
+  warnings = [];
   live = await open(req);
   return {
     user: req.username,
@@ -130,6 +141,7 @@ export async function connect(req: ConnectRequest): Promise<ConnectedInfo> {
     serverVersion: live.ssh.serverVersion,
     home: await live.sftp.realpath('.'),
     extensions: [...live.sftp.extensions.keys()],
+    warnings: [...warnings],
   };
 }
 

@@ -5,6 +5,7 @@ import type { ItemState } from '../../../core/delivery/delivery-run.ts';
 import type { ExistingChoice } from '../../../core/delivery/deliver-pair.ts';
 import type { SidecarStyle } from '../../../core/hash/sidecar.ts';
 import type { LogEntry } from '../../../core/delivery/session-log.ts';
+import type { SshWarning } from '../../../core/ssh/connection.ts';
 
 /** A failure as the UI needs it: a stable code to translate, details for the message, English text for the log. */
 export interface WireError {
@@ -39,6 +40,8 @@ export interface ConnectRequest {
   uploadFolder: string;
   sidecar: { required: boolean; style: SidecarStyle };
   tempRename: boolean;
+  /** The profile allows RSA signatures with SHA-1 (ssh-rsa) where the server accepts nothing better. */
+  allowSshRsa: boolean;
   profileId: string;
   profileLabel: string;
 }
@@ -50,6 +53,8 @@ export interface ConnectedInfo {
   serverVersion: string;
   home: string;
   extensions: string[];
+  /** What the SSH layer warned about while connecting (e.g. a SHA-1 signature was used). */
+  warnings: SshWarning['code'][];
 }
 
 export interface RemoteEntry {

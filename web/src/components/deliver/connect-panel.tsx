@@ -107,6 +107,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
       uploadFolder: profile.uploadFolder,
       sidecar: profile.sidecar,
       tempRename: profile.tempRename,
+      allowSshRsa: profile.allowSshRsa === true,
       profileId: profile.id,
       profileLabel: profileLabel(profile),
     }).catch(() => undefined);
@@ -159,6 +160,7 @@ export function ConnectPanel({ onProfile }: { onProfile: (p: ServerProfile) => v
         </div>
       )}
       <ProfileNotes profile={profile} />
+      {profile.allowSshRsa && <p class="warn" data-testid="profile-allows-ssh-rsa">{t('deliver.profile.allowSshRsa')}</p>}
       {targets === 'unreachable' && <p class="alert">{t('deliver.profile.gatewayUnreachable')}</p>}
       {!inGateway && <p class="alert" role="alert" data-testid="not-in-gateway">{t('deliver.profile.notInGateway', { target: profile.targetId })}</p>}
       <div class="options">
