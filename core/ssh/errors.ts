@@ -2,6 +2,7 @@
 // for the message parameters, `transient` (worth a reconnect) decided here where the error is
 // made, and an English message for logs and the CLI. Messages are rendered from the details,
 // never parsed back.
+import { DISCONNECT } from './messages.ts';
 
 export type SshErrorCode =
   | 'host-key-changed'
@@ -152,4 +153,17 @@ export class SshProtocolError extends SshError {
     super('protocol-error', `SSH protocol error: ${message}`, details, options);
     this.name = 'SshProtocolError';
   }
+}
+
+/**
+ * The DISCONNECT reason (RFC 4253 §11.1) an error is sent with: what kind of failure it is, or
+ * the reason it carries (a packet error names its own, e.g. MAC_ERROR).
+ */
+export function disconnectReasonFor(error: SshError): number {
+  if (error instanceof NegotiationError) return DISCONNECT.KEY_EXCHANGE_FAILED;
+  if (error instanceof HostKeyChangedError || error instanceof HostKeyRejectedError) return DISCONNECT.HOST_KEY_NOT_VERIFIABLE;
+  if (error instanceof AuthenticationError) {
+    return error.code === 'auth-cancelled' || error.code === 'password-expired' ? DISCONNECT.AUTH_CANCELLED_BY_USER : DISCONNECT.NO_MORE_AUTH_METHODS_AVAILABLE;
+  }
+  return typeof error.details.reason === 'number' ? error.details.reason : DISCONNECT.PROTOCOL_ERROR;
 }
