@@ -15,15 +15,16 @@ import { uploadFile } from '../../core/sftp/upload.ts';
 test('a cut behind the relay mid-upload rejects the upload with connection-lost, no hang', async () => {
   const sshd = await startSshd({ layout: 'writable' });
   const sw = await startTcpSwitch(sshd.port);
-  const app = await startAppServer({ targets: { t: { label: 't', host: '127.0.0.1', port: sw.port, hostKeyFingerprints: [], local: true } } });
-  const origin = app.url.replace(/\/$/, '');
-  // Node 20 has no global WebSocket: `ws`, with the app's Origin as a browser would send it.
-  const Impl = class extends WebSocket {
-    constructor(url: string) {
-      super(url, { origin });
-    }
-  } as unknown as typeof globalThis.WebSocket;
+  let app: Awaited<ReturnType<typeof startAppServer>> | undefined;
   try {
+    app = await startAppServer({ targets: { t: { label: 't', host: '127.0.0.1', port: sw.port, hostKeyFingerprints: [], local: true } } });
+    const origin = app.url.replace(/\/$/, '');
+    // Node 20 has no global WebSocket: `ws`, with the app's Origin as a browser would send it.
+    const Impl = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin });
+      }
+    } as unknown as typeof globalThis.WebSocket;
     const transport = await connectWebSocket({ url: `${origin.replace('http', 'ws')}/relay?target=t`, WebSocketImpl: Impl });
     const ssh = await connectSsh(transport, { target: 't', username: sshd.user, hostKeyPolicy: pinnedHostKeyPolicy({ pins: Object.values(sshd.hostKeyFingerprints) }), auth: { password: sshd.password } });
     const sftp = await SftpSession.open(await ssh.openSubsystem('sftp'));
@@ -37,7 +38,7 @@ test('a cut behind the relay mid-upload rejects the upload with connection-lost,
     );
     assert.ok(cut);
   } finally {
-    await app.close();
+    await app?.close();
     await sw.close();
     await sshd.stop();
   }
