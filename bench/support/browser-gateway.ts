@@ -40,7 +40,7 @@ export function browserKey(): { jwk: JsonWebKey; blob: string; authorizedKey: st
   return { jwk: privateKey.export({ format: 'jwk' }), blob, authorizedKey: `ssh-ed25519 ${blob} bench-browser` };
 }
 
-async function buildWorker(dir: string): Promise<void> {
+async function buildWorker(dir: string, minify: boolean): Promise<void> {
   const loaded = await loadConfigFromFile({ command: 'build', mode: 'production' }, 'vite.config.ts', undefined, 'silent');
   const app = (loaded?.config ?? {}) as UserConfig;
   await build({
@@ -52,15 +52,20 @@ async function buildWorker(dir: string): Promise<void> {
       outDir: dir,
       emptyOutDir: false,
       target: 'es2022',
-      minify: true,
+      minify,
       lib: { entry: join(process.cwd(), 'bench/browser/transfer-worker.ts'), formats: ['es'], fileName: () => 'transfer-worker.js' },
     },
   });
 }
 
-export async function startBrowserGateway(targets: Record<string, BenchTarget>): Promise<BrowserGateway> {
+export interface BrowserGatewayOptions {
+  /** Minify the worker as the app is (default); off for readable function names in profiles. */
+  minify?: boolean;
+}
+
+export async function startBrowserGateway(targets: Record<string, BenchTarget>, options: BrowserGatewayOptions = {}): Promise<BrowserGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'courier-bench-web-'));
-  await buildWorker(dir);
+  await buildWorker(dir, options.minify ?? true);
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/page.js"></script></head><body>bench</body></html>');
   writeFileSync(
     join(dir, 'page.js'),

@@ -2,8 +2,9 @@
 // instrumentation on the page or its workers. Playwright enables the `Network` domain on every
 // page and worker, so Chromium reports each WebSocket frame to the driver (a third of the upload
 // throughput in measurements.md). Here only Target (open and attach a tab), Page (navigate) and
-// Runtime (evaluate) are used; workers are never attached. CPU is read from /proc for every
-// process of the browser.
+// Runtime (evaluate) are used; a worker is attached only to sample it with the Profiler domain
+// (bench/profile-worker.ts), never with Network. CPU is read from /proc for every process of the
+// browser.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,15 @@ class CdpConnection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  private readonly listeners = new Set<(method: string, params: unknown, sessionId?: string) => void>();
+
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string; data?: string } };
-      if (msg.id === undefined) return; // events: none subscribed to
+      const msg = JSON.parse(data.toString()) as { id?: number; method?: string; params?: unknown; sessionId?: string; result?: unknown; error?: { message: string; data?: string } };
+      if (msg.id === undefined) {
+        for (const l of this.listeners) l(msg.method ?? '', msg.params, msg.sessionId);
+        return;
+      }
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -50,7 +56,19 @@ class CdpConnection {
     });
   }
 
-  send<T>(method: `${'Target' | 'Page' | 'Runtime'}.${string}`, params: object = {}, sessionId?: string): Promise<T> {
+  /** The first event `method` (of `sessionId`'s target) whose params pass `accept`. */
+  once<T>(method: string, accept: (params: T) => boolean, sessionId?: string): Promise<T> {
+    return new Promise((resolve) => {
+      const l = (m: string, params: unknown, s?: string) => {
+        if (m !== method || s !== sessionId || !accept(params as T)) return;
+        this.listeners.delete(l);
+        resolve(params as T);
+      };
+      this.listeners.add(l);
+    });
+  }
+
+  send<T>(method: `${'Target' | 'Page' | 'Runtime' | 'Profiler'}.${string}`, params: object = {}, sessionId?: string): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
@@ -72,6 +90,20 @@ export interface CdpPage {
   reload(): Promise<void>;
   /** Polls until `expression` is truthy (default 30 s). */
   waitFor(expression: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Starts V8's sampling profiler in the page's dedicated worker (attached for the Profiler
+   * domain only); `stop` returns the profile (the .cpuprofile format of DevTools).
+   */
+  profileWorker(intervalUs?: number): Promise<{ stop(): Promise<CpuProfile> }>;
+}
+
+/** DevTools' CPU profile: a call tree of nodes, and the node on top of the stack at each sample. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
 }
 
 export interface CdpBrowser {
@@ -196,6 +228,23 @@ export async function launchCdpChromium(extraArgs: string[] = []): Promise<CdpBr
           if (Date.now() > until) throw new Error(`timed out waiting for ${expression}`);
           await new Promise((r) => setTimeout(r, 50));
         }
+      },
+      async profileWorker(intervalUs = 250) {
+        const attached = cdp.once<{ sessionId: string; targetInfo: { type: string } }>('Target.attachedToTarget', (p) => p.targetInfo.type === 'worker', sessionId);
+        await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }, sessionId);
+        const worker = (await attached).sessionId;
+        await cdp.send('Profiler.enable', {}, worker);
+        await cdp.send('Profiler.setSamplingInterval', { interval: intervalUs }, worker);
+        await cdp.send('Profiler.start', {}, worker);
+        return {
+          async stop() {
+            const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop', {}, worker);
+            await cdp.send('Profiler.disable', {}, worker);
+            await cdp.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true }, sessionId);
+            await cdp.send('Target.detachFromTarget', { sessionId: worker });
+            return profile;
+          },
+        };
       },
     };
     if (url !== 'about:blank') await page.navigate(url);
