@@ -10,6 +10,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { loadResult, record } from './support/results.ts';
 
 const CONNECTIONS = Number(process.env.RELAY_BENCH_CONNECTIONS ?? 500);
 const PER_CONNECTION = Number(process.env.RELAY_BENCH_BYTES ?? 1024 * 1024);
@@ -207,6 +208,16 @@ const relayWall = relayMs.reduce((a, b) => a + b, 0) / 1000;
 console.log(`gateway CPU: ${(relayCpu / relayedGB).toFixed(2)} s per GB relayed, busy ${((100 * relayCpu) / relayWall).toFixed(0)}% of one core during the relay rounds (CPU time, little affected by other load)`);
 console.log(`gateway memory: ${((rssOpen - rssIdle) / CONNECTIONS).toFixed(1)} KiB per open relay (RSS ${(rssIdle / 1024).toFixed(0)} -> ${(rssOpen / 1024).toFixed(0)} MiB with ${CONNECTIONS} relays), peak RSS ${(peakKiB / 1024).toFixed(0)} MiB`);
 console.log(`connections with lost or changed bytes: ${lost}`);
+record([
+  loadResult('relay'),
+  { name: `relay: ${CONNECTIONS} relays through the gateway, each way`, value: relayRate, unit: 'MB/s', ratio: null, goal: null },
+  { name: 'relay: direct TCP to the same echo server, each way', value: directRate, unit: 'MB/s', ratio: null, goal: null },
+  { name: 'relay: through the gateway (ratio vs direct TCP)', value: relayRate, unit: 'MB/s', ratio: relayRate / directRate, goal: 0.9 },
+  { name: 'relay: gateway CPU-s per GB relayed (lower is better)', value: relayCpu / relayedGB, unit: 's', ratio: null, goal: null },
+  { name: 'relay: gateway memory per open relay', value: (rssOpen - rssIdle) / CONNECTIONS, unit: 'KiB', ratio: null, goal: null },
+  { name: 'relay: gateway peak RSS', value: peakKiB / 1024, unit: 'MiB', ratio: null, goal: null },
+  { name: 'relay: connections with lost or changed bytes', value: lost, unit: 'connections', ratio: null, goal: null },
+]);
 
 child.kill('SIGTERM');
 await new Promise((ok) => child.once('exit', ok));
