@@ -1,11 +1,12 @@
 // Issue 11, points 1, 2 and 6, in Chromium and in Firefox against the demo server (ssh2, uploads
 // only below /incoming, a profile with a fixed upload folder): the folder on screen is where files
 // go; rename and delete keep X and X.hash together (and the reverse); our temporaries are shown as
-// unfinished uploads, not files; "do this for all" answers an existing-file question once.
+// unfinished uploads, not files; an existing file is skipped, replaced or kept beside (first free
+// name), and "do this for all" answers the question once for the run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
@@ -185,6 +186,40 @@ for (const kind of BROWSER_KINDS) {
       await waitForRunEnd(page, 20_000);
       assert.equal(await page.$('[data-testid="existing-dialog"][open]'), null, 'not asked again for "a (2).csv"');
       assert.equal(sha1sum(join(incoming, 'a (3).csv')), sha1sum(a));
+    });
+
+    test('existing files: skip for all leaves the server as it was; asked per file, replace writes the new bytes and their .hash', async () => {
+      const was = { a: sha1sum(join(incoming, 'a.csv')), c: sha1sum(join(incoming, 'c.csv')) };
+      const a = local('a.csv', 150); // new contents under the names already on the server
+      const c = local('c.csv', 250);
+      await startDelivery(page, [a, c]);
+      await page.waitForSelector('[data-testid="existing-dialog"][open]');
+      await page.locator('[data-testid="existing-for-all"]').click();
+      await page.locator('[data-testid="existing-skip"]').click();
+      await waitForRunEnd(page, 20_000);
+      assert.equal(await page.$('[data-testid="existing-dialog"][open]'), null, 'asked once');
+      assert.deepEqual(await queueStates(page), [['a.csv', 'skipped'], ['c.csv', 'skipped']]);
+      assert.deepEqual([sha1sum(join(incoming, 'a.csv')), sha1sum(join(incoming, 'c.csv'))], [was.a, was.c], 'nothing replaced');
+      assert.deepEqual([readFileSync(join(incoming, 'a.csv.hash'), 'utf8'), readFileSync(join(incoming, 'c.csv.hash'), 'utf8')], [was.a, was.c]);
+
+      // Without "do this for all" each file is asked about (in whatever order the channels reach them).
+      await startDelivery(page, [a, c]);
+      const answered: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const handle = await page.waitForFunction((done: string[]) => {
+          const m = /\b([ac])\.csv\b/.exec(document.querySelector('[data-testid="existing-dialog"][open]')?.textContent ?? '');
+          return m && !done.includes(m[1]!) ? m[1] : false;
+        }, { timeout: 20_000 }, answered);
+        const which = String(await handle.jsonValue());
+        answered.push(which);
+        assert.equal(await page.$eval('[data-testid="existing-for-all"]', (e) => (e as HTMLInputElement).checked), false, 'each question starts without "for all"');
+        await page.locator(which === 'a' ? '[data-testid="existing-overwrite"]' : '[data-testid="existing-skip"]').click();
+      }
+      await waitForRunEnd(page, 20_000);
+      assert.deepEqual(await queueStates(page), [['a.csv', 'delivered'], ['c.csv', 'skipped']]);
+      assert.equal(sha1sum(join(incoming, 'a.csv')), sha1sum(a), 'replaced with the new bytes');
+      assert.equal(readFileSync(join(incoming, 'a.csv.hash'), 'utf8'), sha1sum(a), 'and their .hash');
+      assert.equal(sha1sum(join(incoming, 'c.csv')), was.c);
     });
   });
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { BROWSER_KINDS, launchBrowser, waitForDownload, type LaunchedBrowser, type Page } from '../support/firefox.ts';
-import { connectDemo, logOut, openApp, pickFiles, queueStates, row, sha1sum, startDelivery, storedRuns, waitForPartial, waitForRunEnd } from './deliver-steps.ts';
+import { connectDemo, logOut, openApp, pickFiles, queueStates, row, sha1sum, startDelivery, storedRuns, text, waitForPartial, waitForRunEnd } from './deliver-steps.ts';
 
 const MiB = 1024 * 1024;
 
@@ -96,6 +96,7 @@ for (const kind of BROWSER_KINDS) {
       await page.locator('[data-testid="cancel-dialog-remove"]').click();
       await waitForRunEnd(page);
       assert.deepEqual(await queueStates(page), [['annuleer_test.dat', 'cancelled']]);
+      assert.match(await text(page, '[data-testid="queue-summary"]'), kind === 'firefox' ? /0 mislukt, 1 geannuleerd\.$/ : /0 en échec, 1 annulé\.$/, 'a cancelled file is counted as cancelled, not failed');
       assert.deepEqual(readdirSync(incoming).filter((n) => n.includes('annuleer')), [], 'nothing left behind on the server');
 
       await startDelivery(page, [cancelMe]);

@@ -18,8 +18,9 @@ const running = new Map<string, AbortController>();
  * than it announced is refused before the browser has all the bytes it was told to expect, so its
  * download fails instead of looking complete.
  */
-function streamSink(port: MessagePort, ctl: AbortController): { sink: (chunk: Uint8Array) => Promise<void>; announce(size: number | undefined): void; end(): Promise<void>; fail(err: unknown): void } {
+function streamSink(port: MessagePort, ctl: AbortController): { sink: (chunk: Uint8Array) => Promise<void>; announce(size: number | undefined): void; end(): Promise<void>; fail(err: unknown): void; handedOver(): boolean } {
   let credit = 0;
+  let given = false;
   let wake: (() => void) | null = null;
   let held: Uint8Array | null = null;
   const wakeUp = () => {
@@ -37,6 +38,7 @@ function streamSink(port: MessagePort, ctl: AbortController): { sink: (chunk: Ui
     while (credit === 0 && !ctl.signal.aborted) await new Promise<void>((ok) => (wake = ok));
     if (ctl.signal.aborted) throw new SftpError('cancelled');
     credit--;
+    given = true;
     send({ type: 'chunk', data: chunk.buffer as ArrayBuffer }, [chunk.buffer]);
   };
   return {
@@ -51,6 +53,8 @@ function streamSink(port: MessagePort, ctl: AbortController): { sink: (chunk: Ui
       send({ type: 'end' });
       port.close();
     },
+    // Bytes reached the browser's own download: a browser may keep them after a failure (Firefox: .part).
+    handedOver: () => given,
     fail: (err) => {
       held = null;
       send({ type: 'error', code: toWireError(err).code });
@@ -121,6 +125,7 @@ export async function download(downloadId: string, path: string, size: number | 
     stream?.fail(err);
     view.state = ctl.signal.aborted ? 'cancelled' : 'failed';
     if (view.state === 'failed') view.error = toWireError(err);
+    if (stream?.handedOver()) view.partialInBrowser = true;
     log.warn(`download of ${path} ${view.state}${view.error ? `: ${view.error.message}` : ''}`);
     throw err;
   } finally {

@@ -127,6 +127,11 @@ export interface DownloadView {
   state: DownloadState;
   startedAt: number;
   error?: WireError;
+  /**
+   * The download stopped after part of it reached the browser's own download (service worker):
+   * Firefox keeps that part in its downloads folder as a .part file, which the app cannot remove.
+   */
+  partialInBrowser?: boolean;
 }
 
 export type SessionRequest =

@@ -50,6 +50,7 @@ export function DownloadQueue() {
               <ProgressBar done={d.state === 'done' ? (d.total ?? d.bytes) : d.bytes} total={d.total ?? (d.state === 'done' ? d.bytes : 0)} label={d.name} />
               <span class="hint" data-testid="download-progress">{t(`download.state.${d.state}`)} · {progressText(d, now)}</span>
               {d.error && <ErrorMessage error={d.error} variant="inline" testId="download-error" />}
+              {d.partialInBrowser && d.state !== 'running' && <p class="warn" data-testid="download-partial">{t('download.partialKept')}</p>}
             </td>
             <td class="row-actions">
               {d.state === 'running' && (

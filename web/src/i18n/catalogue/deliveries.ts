@@ -35,6 +35,7 @@ const en = {
   'download.state.done': 'Downloaded',
   'download.state.failed': 'Failed',
   'download.state.cancelled': 'Cancelled',
+  'download.partialKept': 'Your browser may have kept the part received so far in its downloads folder, as a file whose name ends in .part. It is incomplete and SFTP Courier cannot remove it: delete it there.',
 };
 
 const nl: Translations<typeof en> = {
@@ -70,6 +71,7 @@ const nl: Translations<typeof en> = {
   'download.state.done': 'Gedownload',
   'download.state.failed': 'Mislukt',
   'download.state.cancelled': 'Geannuleerd',
+  'download.partialKept': 'Uw browser heeft het deel dat al binnen was mogelijk bewaard in zijn downloadmap, als een bestand waarvan de naam eindigt op .part. Het is onvolledig en SFTP Courier kan het niet verwijderen: verwijder het daar.',
 };
 
 const fr: Translations<typeof en> = {
@@ -105,6 +107,7 @@ const fr: Translations<typeof en> = {
   'download.state.done': 'Téléchargé',
   'download.state.failed': 'Échec',
   'download.state.cancelled': 'Annulé',
+  'download.partialKept': 'Votre navigateur a peut-être gardé la partie déjà reçue dans son dossier de téléchargements, dans un fichier dont le nom se termine par .part. Elle est incomplète et SFTP Courier ne peut pas la supprimer : supprimez-la là-bas.',
 };
 
 export const deliveries = { en, nl, fr };
