@@ -16,10 +16,16 @@ const results = resolve(process.env.BENCH_RESULTS ?? 'bench/results/latest.json'
 mkdirSync(resolve(results, '..'), { recursive: true });
 writeFileSync(results, '[]\n');
 let failed = 0;
+const took = [];
+const started = Date.now();
 for (const file of benches) {
   console.log(`\n=== bench/${file}`);
+  const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`], { stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: results } });
+  took.push(`  ${file.padEnd(20)} ${((Date.now() - t0) / 60000).toFixed(1).padStart(5)} min${r.status === 0 ? '' : '  FAILED'}`);
   if (r.status !== 0) failed++;
 }
-console.log(`\nfigures and ratios: ${results}`);
+// How long each bench took: the whole run is long, and whoever runs it wants a quiet machine for that time.
+console.log(`\ntime per bench:\n${took.join('\n')}\n  ${'all'.padEnd(20)} ${((Date.now() - started) / 60000).toFixed(1).padStart(5)} min`);
+console.log(`figures and ratios: ${results}`);
 process.exit(failed === 0 ? 0 : 1);
