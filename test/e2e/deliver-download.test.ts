@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { BROWSER_KINDS, browserRssMiB, launchBrowser, waitForDownload, type LaunchedBrowser, type Page } from '../support/firefox.ts';
@@ -58,6 +58,7 @@ before(async () => {
   for (let i = 0; i < 64; i++) writeSync(fd, block, 0, block.length, i * block.length);
   writeSync(fd, randomBytes(4321), 0, 4321, 64 * block.length);
   closeSync(fd);
+  writeFileSync(join(sshd.sftpRoot, 'middel-32MiB.bin'), randomBytes(32 * MiB + 7));
 });
 after(async () => {
   await app?.close();
@@ -113,7 +114,7 @@ describe('a 1 GiB download in Firefox is streamed to disk: memory stays flat', (
 });
 
 for (const kind of BROWSER_KINDS) {
-  describe(`download rows in ${kind}: a server that lies about a file's size, a download cancelled`, () => {
+  describe(`download rows in ${kind}: a server that lies about a file's size, a whole download, a download cancelled`, () => {
     let b: LaunchedBrowser;
     let page: Page;
 
@@ -157,10 +158,28 @@ for (const kind of BROWSER_KINDS) {
       assert.deepEqual(leftovers(), [], 'no byte of it on disk');
     });
 
-    test('a running download shows bytes of total, speed and time left; cancel stops it, leaves no complete-looking file and says what the browser may keep', { timeout: 120_000 }, async () => {
+    test('a whole download streamed through the service worker arrives equal (sha1sum) and the row says done', { timeout: 120_000 }, async () => {
       await page.locator('[data-testid="logout"]').click();
       await page.waitForSelector('[data-testid="connect-panel"]');
       await connectTarget(page, 'sshd', sshd.user, sshd.password);
+      assert.equal(await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active) && typeof (window as unknown as { showSaveFilePicker?: unknown }).showSaveFilePicker === 'undefined'), true, 'no save-file picker, an active service worker: it streams');
+      await page.locator(`${row('middel-32MiB.bin')} [data-testid="browse-download"]`).click();
+      await page.waitForSelector('[data-testid="download-row"][data-name="middel-32MiB.bin"][data-state="done"]', { timeout: 90_000 });
+      // The folder also holds the empty placeholders of the liar's downloads: wait for this file by name.
+      const file = join(b.downloads, 'middel-32MiB.bin');
+      const want = statSync(join(sshd.sftpRoot, 'middel-32MiB.bin')).size;
+      const deadline = Date.now() + 30_000;
+      while (!(existsSync(file) && statSync(file).size === want) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      try {
+        assert.equal(sha1sum(file), sha1sum(join(sshd.sftpRoot, 'middel-32MiB.bin')));
+        assert.match(await text(page, '[data-testid="download-row"][data-name="middel-32MiB.bin"] [data-testid="download-progress"]'), /33,6 MB sur 33,6 MB/);
+        assert.equal(await page.$('[data-testid="download-row"][data-name="middel-32MiB.bin"] [data-testid="download-partial"]'), null, 'nothing to warn about');
+      } finally {
+        rmSync(file, { force: true }); // the next test counts what is left in the folder
+      }
+    });
+
+    test('a running download shows bytes of total, speed and time left; cancel stops it, leaves no complete-looking file and says what the browser may keep', { timeout: 120_000 }, async () => {
       await page.locator(`${row('groot-1GiB.bin')} [data-testid="browse-download"]`).click();
       const running = '[data-testid="download-row"][data-name="groot-1GiB.bin"][data-state="running"]';
       await page.waitForSelector(running);
@@ -171,7 +190,9 @@ for (const kind of BROWSER_KINDS) {
       assert.ok(bar > 0 && bar < 100, `the bar is part way: ${bar} %`);
       await page.locator(`${running} [data-testid="download-cancel"]`).click();
       await page.waitForSelector('[data-testid="download-row"][data-name="groot-1GiB.bin"][data-state="cancelled"]', { timeout: 30_000 });
-      await new Promise((r) => setTimeout(r, 1000)); // let the browser drop the partial download
+      // Let the browser settle its partial download (Chromium deletes its .crdownload a moment later).
+      for (let waited = 0; waited < 10_000 && leftovers().some(([n]) => n.endsWith('.crdownload')); waited += 250) await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1000));
       const kept = leftovers();
       // Chromium removes its .crdownload; Firefox keeps what it received of a failed download as
       // name.XXXX.part (for its own Retry) and a page cannot remove it: the row says so.
