@@ -240,8 +240,8 @@ export async function launchCdpChromium(extraArgs: string[] = []): Promise<CdpBr
           async stop() {
             const { profile } = await cdp.send<{ profile: CpuProfile }>('Profiler.stop', {}, worker);
             await cdp.send('Profiler.disable', {}, worker);
+            // Turning auto-attach off detaches the worker's session too (an explicit detach then finds no session).
             await cdp.send('Target.setAutoAttach', { autoAttach: false, waitForDebuggerOnStart: false, flatten: true }, sessionId);
-            await cdp.send('Target.detachFromTarget', { sessionId: worker });
             return profile;
           },
         };
