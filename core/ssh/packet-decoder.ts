@@ -6,7 +6,7 @@
 // promises (WebCrypto), every complete packet in hand is opened at once and awaited together —
 // except while keys may change (`oneAtATime`, set during a key exchange), as a packet after
 // NEWKEYS must be opened with the new keys.
-import type { PacketOpener } from './ciphers/protection.ts';
+import type { OpenResult, PacketOpener } from './ciphers/protection.ts';
 import { NoProtection } from './ciphers/protection.ts';
 import { SshProtocolError } from './errors.ts';
 import { DISCONNECT } from './messages.ts';
@@ -31,10 +31,20 @@ interface Current {
 
 interface Opened {
   seq: number;
-  packet: Uint8Array;
+  /** From the padding-length byte to the end of the padding, decrypted once `ok` (in place, or the opener's own buffer). */
+  body: Uint8Array;
   length: number;
   ok: boolean | null;
   opening: Promise<void> | null;
+}
+
+/** Records an opener's verdict: the plaintext is in place, or in the buffer it returned. */
+function opened(entry: Opened, result: OpenResult): void {
+  if (result instanceof Uint8Array) {
+    if (result.length !== entry.length) throw new PacketError(`the cipher returned ${result.length} bytes for a packet of ${entry.length}`);
+    entry.body = result;
+    entry.ok = true;
+  } else entry.ok = result;
 }
 
 export class PacketDecoder {
@@ -101,7 +111,7 @@ export class PacketDecoder {
         this.opened.shift();
         this.lastSequence = head.seq;
         if (!head.ok) throw this.fail(new PacketError('a packet failed its integrity check (corrupted or tampered with)', DISCONNECT.MAC_ERROR));
-        return this.payload(head.packet, head.length);
+        return this.payload(head.body, head.length);
       }
       if (this.blocked || this.making) return null;
       // Waiting for the first packet to be opened: frame (and start opening) more meanwhile, unless keys may change.
@@ -174,17 +184,28 @@ export class PacketDecoder {
     this.bytesSinceKeys += c.total;
     const packet = region.subarray(0, 4 + c.length);
     const result = o.open(c.seq, packet, region.subarray(4 + c.length));
+    const entry: Opened = { seq: c.seq, body: packet.subarray(4), length: c.length, ok: null, opening: null };
     if (result instanceof Promise) {
-      const entry: Opened = { seq: c.seq, packet, length: c.length, ok: null, opening: null };
       entry.opening = result.then(
-        (ok) => void (entry.ok = ok),
+        (r) => {
+          try {
+            opened(entry, r);
+          } catch (e) {
+            this.fail(e);
+          }
+        },
         (e: unknown) => void this.fail(e),
       );
       this.opened.push(entry);
       // Keep framing (and opening) what is in hand, unless keys may change after this packet.
       return !this.oneAtATime;
     }
-    this.opened.push({ seq: c.seq, packet, length: c.length, ok: result, opening: null });
+    try {
+      opened(entry, result);
+    } catch (e) {
+      throw this.fail(e);
+    }
+    this.opened.push(entry);
     return true;
   }
 
@@ -194,10 +215,10 @@ export class PacketDecoder {
     if ((length + 4 - o.aadLength) % bs !== 0) throw this.fail(new PacketError(`packet length ${length} is not a multiple of the cipher block size ${bs}`));
   }
 
-  private payload(packet: Uint8Array, length: number): Uint8Array {
-    const padding = packet[4]!;
+  private payload(body: Uint8Array, length: number): Uint8Array {
+    const padding = body[0]!;
     if (padding < 4 || padding > length - 2) throw this.fail(new PacketError(`padding length ${padding} is invalid for a packet of ${length} bytes`));
-    return packet.subarray(5, 4 + length - padding);
+    return body.subarray(1, length - padding);
   }
 
   private gatherHead(n: number): Uint8Array {

@@ -9,7 +9,8 @@ import type { PacketSealer } from './ciphers/protection.ts';
 import { NoProtection } from './ciphers/protection.ts';
 import { writeUint32 } from './wire.ts';
 
-const FRAME_BYTES = 256 * 1024;
+/** Several transport messages' worth: the WebSocket transport sends views of a frame as they are, so a frame's end splits a message. */
+const FRAME_BYTES = 1024 * 1024;
 const RANDOM_POOL = 4096;
 
 /** The keys packets are sealed with between two NEWKEYS. */

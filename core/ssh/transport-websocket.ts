@@ -60,6 +60,18 @@ export function connectWebSocket(options: WebSocketOptions): Promise<ByteTranspo
 
 /** Below the gateway's 1 MiB message limit, large enough to amortise per-message costs. */
 const FRAME_BYTES = 256 * 1024;
+/** A piece this large is a message of its own; smaller ones of different buffers are joined. */
+const SEND_AS_IS = 32 * 1024;
+
+function joined(pieces: Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let o = 0;
+  for (const p of pieces) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
 
 const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
 const queued: (() => void)[] = [];
@@ -110,8 +122,10 @@ class WebSocketTransport implements ByteTransport {
   /**
    * SSH packets written in one turn of the event loop go out as one WebSocket message (up to
    * FRAME_BYTES): one send() per 32 KiB packet costs an IPC hop in the browser and a frame in
-   * the gateway each; measured, coalescing them lifts throughput noticeably. The SSH core hands
-   * over buffers it never reuses, so a write that is a frame already is sent as it is, uncopied.
+   * the gateway each; measured, coalescing them lifts throughput noticeably. The packet encoder
+   * hands over consecutive views of its large frame buffers (never reused), so a write that
+   * continues the previous one in the same buffer just widens it: one view per message, never
+   * a copy (send() copies the bytes itself). Only small pieces of different buffers are joined.
    */
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -120,24 +134,39 @@ class WebSocketTransport implements ByteTransport {
   private flush = (): void => {
     this.flushScheduled = false;
     if (this.pendingBytes === 0 || this.ended) return;
-    let frame: Uint8Array;
-    if (this.pending.length === 1) frame = this.pending[0]!;
-    else {
-      frame = new Uint8Array(this.pendingBytes);
-      let o = 0;
-      for (const p of this.pending) {
-        frame.set(p, o);
-        o += p.length;
-      }
-    }
+    const pieces = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.ws.send(frame as Uint8Array<ArrayBuffer>);
+    let small: Uint8Array[] = [];
+    let smallBytes = 0;
+    const sendSmall = () => {
+      if (smallBytes === 0) return;
+      this.send(small.length === 1 ? small[0]! : joined(small, smallBytes));
+      small = [];
+      smallBytes = 0;
+    };
+    for (const p of pieces) {
+      if (p.length >= SEND_AS_IS) {
+        sendSmall();
+        this.send(p);
+      } else {
+        small.push(p);
+        smallBytes += p.length;
+      }
+    }
+    sendSmall();
   };
+
+  private send(bytes: Uint8Array): void {
+    this.ws.send(bytes as Uint8Array<ArrayBuffer>);
+  }
 
   async write(data: Uint8Array): Promise<void> {
     if (this.ended) throw this.closeError ?? new SshConnectionError('connection-lost', `the connection to ${this.description} is closed`);
-    this.pending.push(data);
+    const last = this.pending[this.pending.length - 1];
+    if (last && last.buffer === data.buffer && last.byteOffset + last.length === data.byteOffset && last.length + data.length <= FRAME_BYTES) {
+      this.pending[this.pending.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.length + data.length);
+    } else this.pending.push(data);
     this.pendingBytes += data.length;
     if (this.pendingBytes >= FRAME_BYTES) this.flush();
     else if (!this.flushScheduled) {

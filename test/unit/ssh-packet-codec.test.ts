@@ -9,6 +9,7 @@ import { PacketDecoder } from '../../core/ssh/packet-decoder.ts';
 import { createProtection, type DirectionKeys, type Protection } from '../../core/ssh/ciphers/cipher-suite.ts';
 import type { PacketOpener, PacketSealer } from '../../core/ssh/ciphers/protection.ts';
 import { SshProtocolError } from '../../core/ssh/errors.ts';
+import { useNodeCrypto } from '../../core/ssh/ciphers/node-crypto.ts';
 
 function keys(cipher: string, mac = ''): DirectionKeys {
   return { cipher, mac, key: new Uint8Array(64).fill(9), iv: new Uint8Array(16).fill(8), macKey: new Uint8Array(64).fill(7) };
@@ -77,6 +78,45 @@ for (const [cipher, mac] of [
       }
       assert.equal(got.length, payloads.length + 2, `round ${round}`);
       assert.deepEqual(got.slice(2), payloads);
+    }
+  });
+}
+
+/** The browser's protection (WebCrypto, hash-wasm), made in Node by turning node:crypto off. */
+async function browserProtection(k: DirectionKeys): Promise<Protection> {
+  useNodeCrypto(false);
+  try {
+    return await createProtection(k);
+  } finally {
+    useNodeCrypto(true);
+  }
+}
+
+for (const [cipher, mac] of [
+  ['aes128-gcm@openssh.com', ''],
+  ['aes128-ctr', 'hmac-sha2-256'],
+] as const) {
+  test(`${cipher}${mac ? ` + ${mac}` : ''}, the browser path: sealed in Node and opened by WebCrypto (plaintext in its own buffer), and back, across any split`, async () => {
+    for (const browserSeals of [false, true]) {
+      const enc = new PacketEncoder();
+      enc.setSealer(browserSeals ? await browserProtection(keys(cipher, mac)) : await createProtection(keys(cipher, mac)));
+      for (const p of payloads) enc.enqueue(p.subarray(0, 1), p.subarray(1));
+      const stream = await settle(enc);
+      const r = (n: number) => Math.floor(Math.random() * n);
+      for (let round = 0; round < 5; round++) {
+        const dec = new PacketDecoder();
+        dec.oneAtATime = false;
+        dec.setOpener(browserSeals ? await createProtection(keys(cipher, mac)) : await browserProtection(keys(cipher, mac)));
+        const cuts = Array.from({ length: 1 + r(40) }, () => r(stream.length)).sort((a, b) => a - b);
+        assert.deepEqual(await decodeAll(dec, stream, cuts), payloads, `round ${round}`);
+      }
+      // One flipped bit in the last packet: a MAC error, after every packet before it.
+      const bad = stream.slice();
+      bad[bad.length - 20]! ^= 1;
+      const dec = new PacketDecoder();
+      dec.oneAtATime = false;
+      dec.setOpener(browserSeals ? await createProtection(keys(cipher, mac)) : await browserProtection(keys(cipher, mac)));
+      await assert.rejects(decodeAll(dec, bad, []), (e: unknown) => e instanceof SshProtocolError && /integrity/.test(e.message));
     }
   });
 }

@@ -85,7 +85,8 @@ class WebGcm extends Gcm implements PacketSealer, PacketOpener {
     tag.set(sealed.subarray(sealed.length - 16));
   }
 
-  async open(_seq: number, packet: Uint8Array, tag: Uint8Array): Promise<boolean> {
+  /** The plaintext comes back in WebCrypto's own buffer: it is handed on from there, not copied into `packet`. */
+  async open(_seq: number, packet: Uint8Array, tag: Uint8Array): Promise<Uint8Array | false> {
     const iv = this.iv.slice();
     nextNonce(this.iv);
     // WebCrypto wants ciphertext and tag as one buffer: the codec keeps the tag right after the packet.
@@ -98,8 +99,7 @@ class WebGcm extends Gcm implements PacketSealer, PacketOpener {
     } catch {
       return false;
     }
-    packet.set(new Uint8Array(plain), 4);
-    return true;
+    return new Uint8Array(plain);
   }
 }
 

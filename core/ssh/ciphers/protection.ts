@@ -36,9 +36,16 @@ export interface PacketOpener extends PacketProtection {
    * without EtM); `open` is then given the whole packet and knows they are done.
    */
   readLength(seq: number, head: Uint8Array): number;
-  /** Checks `tag` and decrypts `packet` in place; false when the tag is wrong (nothing is decrypted then, for AEAD and EtM). */
-  open(seq: number, packet: Uint8Array, tag: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * Checks `tag` and decrypts `packet`; false when the tag is wrong (nothing is decrypted then,
+   * for AEAD and EtM). True: decrypted in place. Or the decrypted bytes after the length field
+   * (`packet.subarray(4)`'s plaintext) in a buffer of their own, when the cipher made them
+   * elsewhere (WebCrypto): copying them back would cost a copy per packet for nothing.
+   */
+  open(seq: number, packet: Uint8Array, tag: Uint8Array): OpenResult | Promise<OpenResult>;
 }
+
+export type OpenResult = boolean | Uint8Array;
 
 /** Before the first NEWKEYS: no cipher, no MAC, 8-byte alignment (RFC 4253 §6). */
 export class NoProtection implements PacketSealer, PacketOpener {
