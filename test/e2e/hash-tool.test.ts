@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -191,6 +191,28 @@ describe('hash tool in Chromium', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="verify-row"][data-result="checking"]'));
     const results = await page.$$eval('[data-testid="verify-row"]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-path'), tr.getAttribute('data-result')])));
     assert.deepEqual(results, { 'Gegevens.dat': 'ok', 'bad.csv': 'mismatch', 'lone.txt': 'missing-sidecar' });
+    rmSync(vdir, { recursive: true, force: true });
+  });
+
+  test('verify: a data file that cannot be read any more ends UNREADABLE, naming it, instead of "checking" for good', async () => {
+    const vdir = mkdtempSync(join(tmpdir(), 'courier-verify-gone-'));
+    const gone = join(vdir, 'verdwenen.dat');
+    const fine = join(vdir, 'fine.csv');
+    // 256 MiB, sparse: cheap to make, still far too long to be hashed before it changes below.
+    closeSync(openSync(gone, 'w'));
+    truncateSync(gone, 256 * 1024 * 1024);
+    writeFileSync(`${gone}.hash`, `${'1'.repeat(40)}\n`);
+    writeFileSync(fine, 'fine data\n');
+    writeFileSync(`${fine}.hash`, sum('sha1sum', fine));
+    await page.click('[data-testid="nav-verify"]');
+    await page.setInputFiles('[data-testid="verify-files"]', [gone, `${gone}.hash`, fine, `${fine}.hash`]);
+    // Changed on disk after it was chosen (another program, a sync client): the browser refuses to read it.
+    truncateSync(gone, 1000);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="verify-row"][data-result="checking"]'), undefined, { timeout: 30_000 });
+    const results = await page.$$eval('[data-testid="verify-row"]', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-path'), tr.getAttribute('data-result')])));
+    assert.deepEqual(results, { 'verdwenen.dat': 'read-failed', 'fine.csv': 'ok' });
+    const text = await page.textContent('[data-testid="verify-row"][data-path="verdwenen.dat"]');
+    assert.match(text ?? '', /UNREADABLE.*verdwenen\.dat.*Choose it again/s);
     rmSync(vdir, { recursive: true, force: true });
   });
 

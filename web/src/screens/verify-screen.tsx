@@ -23,6 +23,8 @@ function describe(row: VerifyRow): { label: string; cls: string; detail: Compone
       return { label: t('verify.result.missing'), cls: 'error', detail: t('verify.detail.noSidecar', { name: row.expected }) };
     case 'missing-data':
       return { label: t('verify.result.missing'), cls: 'error', detail: t('verify.detail.noData', { name: row.expected }) };
+    case 'read-failed':
+      return { label: t('verify.result.unreadable'), cls: 'error', detail: t('verify.detail.readFailed', { name: row.name }) };
     case 'verdict': {
       const v = row.verdict;
       if (v.status === 'ok') return { label: t('verify.result.ok'), cls: 'ok', detail: t('verify.detail.ok', { algo: ALGO_NAMES[v.algorithm] }) };

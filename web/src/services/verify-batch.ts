@@ -9,7 +9,9 @@ export type VerifyRow =
   | { id: number; path: string; state: 'checking'; bytesDone: number; size: number }
   | { id: number; path: string; state: 'verdict'; verdict: VerifyVerdict }
   | { id: number; path: string; state: 'missing-sidecar'; expected: string }
-  | { id: number; path: string; state: 'missing-data'; expected: string };
+  | { id: number; path: string; state: 'missing-data'; expected: string }
+  /** The browser could not read one of the pair's files (moved, deleted, changed or locked since it was chosen). */
+  | { id: number; path: string; state: 'read-failed'; name: string };
 
 export const verifyRows = signal<VerifyRow[]>([]);
 let controller: AbortController | null = null;
@@ -36,18 +38,23 @@ export async function verifyFiles(files: LocalFile[]): Promise<void> {
   verifyRows.value = rows;
   await Promise.all(
     work.map(async ({ id: rowId, data, sidecar }) => {
-      const expectation = readExpectation(await sidecar.file.text(), data.file.name);
-      if (!expectation.ok) {
-        set(rowId, { id: rowId, path: data.path, state: 'verdict', verdict: expectation.verdict });
-        return;
-      }
+      let reading = sidecar;
       try {
+        const expectation = readExpectation(await sidecar.file.text(), data.file.name);
+        if (ctl.signal.aborted) return;
+        if (!expectation.ok) {
+          set(rowId, { id: rowId, path: data.path, state: 'verdict', verdict: expectation.verdict });
+          return;
+        }
+        reading = data;
         const hex = await pool.hash(data.file, expectation.algorithm, (bytes) => {
           if (!ctl.signal.aborted) set(rowId, { id: rowId, path: data.path, state: 'checking', bytesDone: bytes, size: data.file.size });
         }, ctl.signal);
         set(rowId, { id: rowId, path: data.path, state: 'verdict', verdict: judge(expectation, hex) });
       } catch {
-        // cancelled by a newer drop: that run replaced these rows
+        // Cancelled by a newer drop: that run replaced these rows. Otherwise the file could not be
+        // read, and the row says so instead of staying "checking" for good.
+        if (!ctl.signal.aborted) set(rowId, { id: rowId, path: data.path, state: 'read-failed', name: reading.file.name });
       }
     }),
   );
