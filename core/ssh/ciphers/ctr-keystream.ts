@@ -13,12 +13,19 @@ const AHEAD = 2 * MAX_BATCH;
 type Bytes = Uint8Array<ArrayBuffer>;
 export type KeystreamMaker = (counter: Bytes, bytes: number) => Promise<Bytes>;
 
+/** What a keystream batch encrypts: zeros, shared (WebCrypto copies its input at the call, and nothing writes here). */
+let zeros: Bytes = new Uint8Array(0);
+function zeroBytes(n: number): Bytes {
+  if (zeros.length < n) zeros = new Uint8Array(Math.max(n, MAX_BATCH));
+  return zeros.subarray(0, n);
+}
+
 export async function webKeystreamMaker(key: Uint8Array): Promise<KeystreamMaker> {
   const subtle = globalThis.crypto?.subtle;
   if (subtle) {
     try {
       const cryptoKey = await subtle.importKey('raw', key.slice() as Bytes, { name: 'AES-CTR' }, false, ['encrypt']);
-      return async (counter, bytes) => new Uint8Array(await subtle.encrypt({ name: 'AES-CTR', counter, length: 128 }, cryptoKey, new Uint8Array(bytes)));
+      return async (counter, bytes) => new Uint8Array(await subtle.encrypt({ name: 'AES-CTR', counter, length: 128 }, cryptoKey, zeroBytes(bytes)));
     } catch {
       // e.g. AES-192 in Chromium: fall through to the portable implementation.
     }
