@@ -43,6 +43,7 @@ class TcpTransport implements ByteTransport {
   private ended = false;
   private error: SshConnectionError | undefined;
   private closing = false;
+  private drained: Promise<void> | null = null;
 
   constructor(private readonly socket: Socket, readonly description: string) {
     socket.on('error', (e: NodeJS.ErrnoException) => {
@@ -61,18 +62,22 @@ class TcpTransport implements ByteTransport {
 
   write(data: Uint8Array): Promise<void> {
     if (this.ended) return Promise.reject(this.error ?? new SshConnectionError('connection-lost', `the connection to ${this.description} is closed`));
-    return new Promise((resolve, reject) => {
-      const flushed = this.socket.write(data, (e) => (e ? reject(e) : undefined));
-      if (flushed) return resolve();
+    const flushed = this.socket.write(data);
+    if (flushed && !this.drained) return Promise.resolve();
+    // Writes made while the socket's buffer is full share one wait for 'drain' (or the end): one
+    // listener pair however many writes the driver has in flight.
+    this.drained ??= new Promise<void>((resolve, reject) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);
+        this.drained = null;
         if (this.ended && !this.closing) reject(this.error ?? new SshConnectionError('connection-lost', `the connection to ${this.description} was cut`));
         else resolve();
       };
       this.socket.on('drain', done);
       this.socket.on('close', done);
     });
+    return this.drained;
   }
 
   onData(handler: (chunk: Uint8Array) => void): void {
