@@ -1,5 +1,6 @@
 // Chromium, through the real gateway, delivering into foreign SFTP servers: ProFTPD mod_sftp
-// (default, and an upload-only folder that forbids rename), Dropbear and asyncssh. RSA 4096 (with
+// (default, and an upload-only folder that forbids rename), Dropbear, asyncssh, rclone serve sftp,
+// tinysshd (chacha20-poly1305 only) and OpenSSH with ChrootDirectory + internal-sftp. RSA 4096 (with
 // passphrase) and Ed25519 keys imported into the browser, sha1sum-style .hash files. Each delivered X
 // and X.hash is checked with sha1sum on the server's folder and against the receipt the app saves;
 // one file comes back through the browser's download. Known failures run as todos (issue 9.x).
@@ -17,6 +18,9 @@ import { serverSet } from '../support/servers/server-set.ts';
 import { startProftpd } from '../support/servers/proftpd.ts';
 import { startDropbear } from '../support/servers/dropbear.ts';
 import { startAsyncssh } from '../support/servers/asyncssh.ts';
+import { startRclone } from '../support/servers/rclone.ts';
+import { startTinysshd } from '../support/servers/tinysshd.ts';
+import { startChrootSshd } from '../support/servers/openssh-chroot.ts';
 import { KEY_PASSPHRASE } from '../support/servers/interop-keys.ts';
 import { assertDelivered, sha1sum, type ReceiptLike } from '../support/servers/delivered-check.ts';
 import type { RunningSftpServer } from '../support/servers/server-process.ts';
@@ -26,13 +30,16 @@ const set = serverSet({
   'no-rename': (keys) => startProftpd({ authorizedKeys: keys.authorizedKeys, layout: 'no-rename' }),
   dropbear: (keys) => startDropbear({ authorizedKeys: keys.authorizedKeys }),
   asyncssh: (keys) => startAsyncssh({ authorizedKeys: keys.authorizedKeys }),
+  rclone: (keys) => startRclone({ authorizedKeys: keys.authorizedKeys }),
+  tinysshd: (keys) => startTinysshd({ authorizedKeys: keys.authorizedKeys }),
+  chroot: (keys) => startChrootSshd({ authorizedKeys: keys.authorizedKeys }),
 });
-type Target = 'proftpd' | 'no-rename' | 'dropbear' | 'asyncssh';
-const FOLDER: Record<Target, string> = { proftpd: '', 'no-rename': 'incoming', dropbear: '', asyncssh: '' };
+type Target = 'proftpd' | 'no-rename' | 'dropbear' | 'asyncssh' | 'rclone' | 'tinysshd' | 'chroot';
+const FOLDER: Record<Target, string> = { proftpd: '', 'no-rename': 'incoming', dropbear: '', asyncssh: '', rclone: '', tinysshd: '', chroot: '' };
 
 type Login = 'rsa' | 'ed25519' | 'password';
 
-describe('Chromium delivers into ProFTPD, Dropbear and asyncssh through the gateway', () => {
+describe('Chromium delivers into ProFTPD, Dropbear, asyncssh, rclone, tinysshd and a chrooted OpenSSH through the gateway', () => {
   let dir: string;
   let app: AppServer;
   let browser: Browser;
@@ -138,6 +145,12 @@ describe('Chromium delivers into ProFTPD, Dropbear and asyncssh through the gate
     ['dropbear', 'rsa', undefined],
     ['asyncssh', 'rsa', undefined],
     ['asyncssh', 'ed25519', undefined],
+    ['rclone', 'rsa', undefined],
+    ['rclone', 'password', undefined],
+    // tinysshd: Ed25519 keys only, no passwords, chacha20-poly1305 only (without strict kex).
+    ['tinysshd', 'ed25519', undefined],
+    ['chroot', 'rsa', undefined],
+    ['chroot', 'ed25519', undefined],
   ];
   for (const [target, how, todo] of cases) {
     test(`${target}, ${how}: 0 B, 1 B and 3 MiB arrive with their .hash; the receipt agrees; a download comes back equal`, { ...(todo ? { todo } : {}), timeout: 180_000 }, async () => {
