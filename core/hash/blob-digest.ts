@@ -5,6 +5,7 @@
 // hashes, and cost the least CPU per byte of the readers measured (slices read ahead with
 // `slice().arrayBuffer()` cost 10-60 % more). Memory stays bounded: one small file, or the stream's
 // chunks.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { HashAlgorithm } from './digest.ts';
 import { digestStream, HashCancelledError } from './stream-digest.ts';
 
@@ -21,12 +22,6 @@ export const DEFAULT_ONE_SHOT_MAX_BYTES = 16 * 1024 * 1024;
 
 const WEBCRYPTO_NAME: Record<HashAlgorithm, string> = { sha1: 'SHA-1', sha256: 'SHA-256' };
 
-function hex(bytes: ArrayBuffer): string {
-  let out = '';
-  for (const b of new Uint8Array(bytes)) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
 export async function digestBlob(blob: Blob, options: BlobDigestOptions): Promise<{ hex: string; bytes: number }> {
   if (options.signal?.aborted) throw new HashCancelledError();
   const size = blob.size;
@@ -37,7 +32,7 @@ export async function digestBlob(blob: Blob, options: BlobDigestOptions): Promis
     if (bytes.byteLength !== size) throw new Error(`the file changed while it was read (${bytes.byteLength} of ${size} bytes)`);
     const digest = await subtle.digest(WEBCRYPTO_NAME[options.algorithm], bytes);
     options.onProgress?.(size);
-    return { hex: hex(digest), bytes: size };
+    return { hex: bytesToHex(new Uint8Array(digest)), bytes: size };
   }
   const r = await digestStream(blob.stream() as ReadableStream<Uint8Array>, {
     algorithm: options.algorithm,

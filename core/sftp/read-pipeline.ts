@@ -76,7 +76,6 @@ export async function readPipelined(session: SftpSession, handle: SftpHandle, si
     failure = err;
     throw err;
   } finally {
-    cancel.dispose();
     // Let replies still in flight land before the caller closes the handle (bounded after a cancel).
     await drainAfter(failure, Promise.all(queue.map((s) => s.outcome)).then(() => undefined), session, options);
   }

@@ -127,8 +127,6 @@ export async function writeStriped(lanes: readonly WriteLane[], chunks: AsyncIte
     if (options.signal?.aborted) throw cancelledError(options.signal);
   } catch (err) {
     failure ??= err;
-  } finally {
-    cancel.dispose();
   }
   await drainAfter(failure, Promise.all(replies).then(() => undefined), states.map((s) => s.lane.session), options);
   if (failure !== null) throw failure;

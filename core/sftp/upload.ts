@@ -259,8 +259,6 @@ export async function uploadFile(session: SftpSession, remotePath: string, sourc
     // After a cancel, a server that stopped answering must not make the close hang either.
     await drainAfter(err, Promise.all([session.closeHandle(handle).catch(ignore), closeLanes(extra)]).then(ignore), [session, ...extra.map((l) => l.session)], options);
     throw err;
-  } finally {
-    cancel.dispose();
   }
   // Close reports write errors some servers only notice late: it must succeed before the rename.
   await session.closeHandle(handle);

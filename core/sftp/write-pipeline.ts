@@ -47,8 +47,8 @@ export async function drainAfter(failure: unknown, drain: Promise<void>, session
 }
 
 /** Races waits against the signal, so a cancel is noticed even while nothing else moves. */
-export function abortWaiter(signal: AbortSignal | undefined): { race<T>(p: Promise<T>): Promise<T>; dispose(): void } {
-  if (!signal) return { race: (p) => p, dispose: () => undefined };
+export function abortWaiter(signal: AbortSignal | undefined): { race<T>(p: Promise<T>): Promise<T> } {
+  if (!signal) return { race: (p) => p };
   // Each race listens for the abort only until its own promise settles. (Promise.race against one
   // long-lived "aborted" promise adds a reaction to it per call, and each reaction keeps its result
   // — a chunk of the file — reachable until the transfer ends: Firefox held a whole 1 GiB download.)
@@ -69,7 +69,6 @@ export function abortWaiter(signal: AbortSignal | undefined): { race<T>(p: Promi
           },
         );
       }),
-    dispose: () => undefined,
   };
 }
 
@@ -127,8 +126,6 @@ export async function writePipelined(session: SftpSession, handle: SftpHandle, c
     if (options.signal?.aborted) throw cancelledError(options.signal);
   } catch (err) {
     failure ??= err;
-  } finally {
-    cancel.dispose();
   }
   const drain = (async () => {
     while (inflight.length > 0) await settleOldest(false);

@@ -4,6 +4,7 @@
 // mapped by reason here without importing the gateway: core never depends on it.
 import { SshConnectionError } from './errors.ts';
 import type { ByteTransport } from './transport.ts';
+import { concatBytes } from './wire.ts';
 
 export interface WebSocketOptions {
   url: string;
@@ -62,16 +63,6 @@ export function connectWebSocket(options: WebSocketOptions): Promise<ByteTranspo
 const FRAME_BYTES = 256 * 1024;
 /** A piece this large is a message of its own; smaller ones of different buffers are joined. */
 const SEND_AS_IS = 32 * 1024;
-
-function joined(pieces: Uint8Array[], bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  let o = 0;
-  for (const p of pieces) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
 const queued: (() => void)[] = [];
@@ -138,21 +129,16 @@ class WebSocketTransport implements ByteTransport {
     this.pending = [];
     this.pendingBytes = 0;
     let small: Uint8Array[] = [];
-    let smallBytes = 0;
     const sendSmall = () => {
-      if (smallBytes === 0) return;
-      this.send(small.length === 1 ? small[0]! : joined(small, smallBytes));
+      if (small.length === 0) return;
+      this.send(small.length === 1 ? small[0]! : concatBytes(...small));
       small = [];
-      smallBytes = 0;
     };
     for (const p of pieces) {
       if (p.length >= SEND_AS_IS) {
         sendSmall();
         this.send(p);
-      } else {
-        small.push(p);
-        smallBytes += p.length;
-      }
+      } else small.push(p);
     }
     sendSmall();
   };
